@@ -1,0 +1,100 @@
+import { awscdk, javascript } from 'projen';
+
+/** The oldest aws-cdk-lib we support: cdk-nag 3's Validations API needs 2.258. */
+const MIN_CDK_VERSION = '2.258.0';
+/** The aws-cdk-lib we develop and test against (the newest 2.x). */
+const DEV_CDK_VERSION = '2.276.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-observed',
+  description:
+    'AWS CDK constructs for serverless apps with safe defaults and production alarms already attached, plus a cdk-nag rule pack for the operational mistakes no default can prevent.',
+  keywords: ['aws-cdk', 'cdk', 'lambda', 'serverless', 'cloudwatch', 'alarms', 'observability', 'cdk-nag'],
+  author: 'cdk-observed',
+  authorAddress: 'dev@cdk-observed.dev',
+  repositoryUrl: 'https://github.com/cdk-observed/cdk-observed.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: MIN_CDK_VERSION,
+  constructsVersion: '10.5.1',
+  // develop against the newest 2.x rather than the oldest we accept
+  peerDependencyOptions: { pinnedDevDependency: false },
+  jsiiVersion: '~6.0.0',
+
+  // cdk-nag is needed at run time by the lint pack and its types are part of our API
+  peerDeps: ['cdk-nag@^3.0.2'],
+  devDeps: [
+    `aws-cdk-lib@${DEV_CDK_VERSION}`,
+    'constructs@^10.8.1',
+    'cdk-nag@^3.0.2',
+    // pinned: the registry's aws-cdk 3.0.0 is a stale build that rejects current cloud assemblies
+    'aws-cdk@^2',
+    'ts-node@^10.9.2',
+    // TypeScript 7 breaks ts-node and ts-jest: keep the line jsii 6 is built on
+    'typescript@~6.0.3',
+    // projen asks for the tag ts6.0, which @types/node does not publish
+    '@types/node@^20',
+  ],
+
+  // the project's CI is .ci/run; no GitHub workflows or release automation are generated
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  publishToPypi: { distName: 'cdk-observed', module: 'cdk_observed' },
+  publishToMaven: {
+    javaPackage: 'dev.cdkobserved',
+    mavenGroupId: 'dev.cdkobserved',
+    mavenArtifactId: 'cdk-observed',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkObserved', packageId: 'CdkObserved' },
+  publishToGo: { moduleName: 'github.com/cdk-observed/cdk-observed-go' },
+
+  tsconfigDev: {
+    include: ['../demo/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  jestOptions: {
+    jestConfig: {
+      // synthesizing stacks is CPU-bound: the machine and CI have 2 cores
+      maxWorkers: 2,
+    },
+  },
+  gitignore: ['cdk.out/', 'bench/results/', '.ci-out/'],
+});
+
+// npm 11.19 writes lock files that its own `npm ci` rejects (unrs-resolver lists optional
+// packages that were never published); 11.13 writes ones that install on a clean clone.
+project.tasks.tryFind('install')?.reset('npx -y npm@11.13.0 install --no-audit --no-fund');
+
+// The demo app (cdk.json) synthesizes offline, with no AWS credentials.
+project.addTask('demo', {
+  description: 'Synthesize the demo app in cdk.json and print its lint findings',
+  exec: 'cdk synth --quiet=false',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' },
+});
+
+// Generated documentation must not drift from the catalog.
+project.addTask('docs:alarms', {
+  description: "Write the README's alarm and defaults tables from the alarm catalog",
+  exec: 'ts-node --transpile-only scripts/render-readme-tables.ts',
+});
+
+project.addTask('bench', {
+  description: 'Synth-time and template-size benchmarks (ratios against bare aws-cdk-lib, measured in one run)',
+  exec: 'ts-node --transpile-only bench/synth.bench.ts',
+});
+
+project.addTask('pacmak:code-only', {
+  description: 'Prove code generation for Python, Java, .NET and Go passes (packages only JavaScript offline)',
+  exec: 'jsii-pacmak --target python --target java --target dotnet --target go --code-only --outdir dist/code-only',
+});
+
+for (const p of ['/demo/', '/bench/', '/scripts/', '/cdk.json', '/.ci/', '/cdk.out/']) {
+  project.addPackageIgnore(p);
+}
+
+project.synth();

@@ -1,0 +1,129 @@
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Alarm, IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AlarmCatalog, AlarmEntry, describeCondition, describeWindow, LOG_DERIVED, MetricSource } from './alarm-catalog';
+import { alarmName } from './alarm-naming';
+import { attachNotifications } from './alarm-notifications';
+import { AlarmOptions } from './alarm-options';
+import { checkInteger, checkRange, invalidProp } from './errors';
+
+/** What a construct tells the builder about itself. */
+export interface AlarmTarget<K extends string> {
+  /** The construct that owns the alarms (their scope and the start of their names). */
+  readonly owner: Construct;
+  /** Dimensions of the owner's metrics in AWS namespaces. */
+  readonly dimensions: { readonly [name: string]: string };
+  /** The user's per-alarm options, and the prop they came from (for error messages). */
+  readonly options?: { readonly [key in K]?: AlarmOptions };
+  readonly optionsProp: string;
+  /** The owner's own alarm topic, if it has one. */
+  readonly topic?: ITopic;
+  /** Whether an alarm kind applies to this owner at all (e.g. only with reserved concurrency). */
+  applies?(key: K): boolean;
+  /**
+   * The alarm threshold in the metric's unit for a threshold in the entry's unit (e.g. a share
+   * of the timeout to milliseconds). Undefined when it cannot be known at synth (a token).
+   */
+  absoluteThreshold?(key: K, threshold: number): number | undefined;
+  /** The metric of an entry derived from logs (the owner creates the metric filter). */
+  logMetric?(key: K, entry: AlarmEntry, absoluteThreshold: number, period: Duration): IMetric;
+}
+
+/** The settings an alarm ends up with: the catalog entry overlaid with the user's options. */
+export interface EffectiveAlarm {
+  readonly threshold: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly period: Duration;
+}
+
+/**
+ * Validates the user's options against the catalog and turns every enabled, applicable entry into
+ * a CloudWatch alarm. This is the only place in the library where alarms are made.
+ */
+export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: AlarmTarget<K>): Alarm[] {
+  const { owner } = target;
+  for (const key of Object.keys(target.options ?? {})) {
+    if (!(key in catalog)) {
+      invalidProp(owner, `${target.optionsProp}.${key}`, 'set', `known alarms are ${Object.keys(catalog).join(', ')}`);
+    }
+  }
+  const alarms: Alarm[] = [];
+  for (const key of Object.keys(catalog) as K[]) {
+    const entry = catalog[key];
+    const options = target.options?.[key];
+    const prop = `${target.optionsProp}.${key}`;
+    const effective = effectiveAlarm(owner, prop, entry, options);
+    const enabled = options?.enabled ?? entry.enabledByDefault;
+    if (!enabled) continue;
+    if (target.applies && !target.applies(key)) {
+      if (options?.enabled === true) {
+        invalidProp(owner, `${prop}.enabled`, true, `this alarm exists only ${entry.when}`);
+      }
+      continue;
+    }
+    const threshold = target.absoluteThreshold ? target.absoluteThreshold(key, effective.threshold) : effective.threshold;
+    if (threshold === undefined) {
+      Annotations.of(owner).addWarningV2(`cdk-observed:${entry.id}AlarmSkipped`,
+        `The ${entry.id} alarm was not created: its threshold is relative to a value that is a token at synth time. Set ${prop}.enabled to false to silence this.`);
+      continue;
+    }
+    const alarm = new Alarm(owner, `${entry.id}Alarm`, {
+      alarmName: alarmName(owner, entry.id),
+      alarmDescription: `${entry.catches} Fires when ${describeCondition(entry, effective.threshold)} in ${describeWindow(effective)}. Source: ${owner.node.path}.`,
+      metric: metricFor(key, entry, target, threshold, effective.period),
+      threshold,
+      comparisonOperator: entry.comparison,
+      evaluationPeriods: effective.evaluationPeriods,
+      datapointsToAlarm: effective.datapointsToAlarm,
+      treatMissingData: entry.treatMissingData,
+    });
+    attachNotifications(alarm, target.topic);
+    alarms.push(alarm);
+  }
+  return alarms;
+}
+
+/** The entry's defaults overlaid with the user's options, each checked against its range. */
+export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry, options: AlarmOptions | undefined): EffectiveAlarm {
+  const threshold = options?.threshold ?? entry.threshold;
+  checkRange(owner, `${prop}.threshold`, threshold, entry.min, entry.max, entry.unit);
+  const evaluationPeriods = options?.evaluationPeriods ?? Math.max(entry.evaluationPeriods, options?.datapointsToAlarm ?? 0);
+  checkInteger(owner, `${prop}.evaluationPeriods`, evaluationPeriods);
+  const period = options?.period ?? entry.period;
+  const periodSeconds = period.isUnresolved() ? undefined : period.toSeconds();
+  if (periodSeconds !== undefined && (periodSeconds < 60 || periodSeconds % 60 !== 0 || periodSeconds > 86400)) {
+    invalidProp(owner, `${prop}.period`, `${periodSeconds} seconds`, 'allowed is a whole number of minutes from 1 minute to 1 day');
+  }
+  // CloudWatch: evaluation periods x period must not exceed one day
+  const maxPeriods = periodSeconds === undefined ? 1440 : Math.floor(86400 / periodSeconds);
+  checkRange(owner, `${prop}.evaluationPeriods`, evaluationPeriods, 1, maxPeriods);
+  const datapointsToAlarm = options?.datapointsToAlarm ?? Math.min(entry.datapointsToAlarm, evaluationPeriods);
+  checkInteger(owner, `${prop}.datapointsToAlarm`, datapointsToAlarm);
+  if (!Token.isUnresolved(evaluationPeriods)) {
+    checkRange(owner, `${prop}.datapointsToAlarm`, datapointsToAlarm, 1, evaluationPeriods);
+  }
+  return { threshold, evaluationPeriods, datapointsToAlarm, period };
+}
+
+function metricFor<K extends string>(key: K, entry: AlarmEntry, target: AlarmTarget<K>, threshold: number, period: Duration): IMetric {
+  const awsMetric = (source: MetricSource) => new Metric({
+    namespace: source.namespace,
+    metricName: source.metricName,
+    statistic: source.statistic,
+    dimensionsMap: { ...target.dimensions },
+    period,
+  });
+  if (entry.math) {
+    const usingMetrics: { [id: string]: IMetric } = {};
+    for (const [id, source] of Object.entries(entry.math.metrics)) usingMetrics[id] = awsMetric(source);
+    return new MathExpression({ expression: entry.math.expression, usingMetrics, period, label: entry.id });
+  }
+  const source = entry.metric!;
+  if (source.namespace === LOG_DERIVED) {
+    if (!target.logMetric) throw new Error(`internal: ${entry.id} needs a log-derived metric and its owner gives none`);
+    return target.logMetric(key, entry, threshold, period);
+  }
+  return awsMetric(source);
+}

@@ -1,0 +1,75 @@
+import { Duration } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+
+/** Where an alarm's metric comes from. */
+export interface MetricSource {
+  /** CloudWatch namespace, or LOG_DERIVED for a metric the construct counts from its logs. */
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly statistic: string;
+}
+
+/** Namespace marker: the construct derives this metric from its logs with a metric filter. */
+export const LOG_DERIVED = 'CdkObserved';
+
+/**
+ * One alarm kind, as data. Builders turn entries into alarms; the README tables and the tests
+ * read the same entries, so documentation and behaviour cannot drift apart.
+ */
+export interface AlarmEntry {
+  /** Stable id: the last part of the alarm name and of the alarm's construct id. */
+  readonly id: string;
+  /** One sentence: the failure this alarm catches. */
+  readonly catches: string;
+  /** A single metric ... */
+  readonly metric?: MetricSource;
+  /** ... or metric math over named metrics (all with the entry's period). */
+  readonly math?: { readonly expression: string; readonly metrics: { readonly [name: string]: MetricSource } };
+  readonly period: Duration;
+  readonly comparison: ComparisonOperator;
+  /** Default threshold, in `unit`. */
+  readonly threshold: number;
+  /** The unit of the threshold as the user states it. */
+  readonly unit: string;
+  /** Inclusive range a user's threshold must fall in. */
+  readonly min: number;
+  readonly max: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly treatMissingData: TreatMissingData;
+  /** Off-by-default alarms are available but only created when enabled. */
+  readonly enabledByDefault: boolean;
+  /** When the alarm exists at all (for the docs), e.g. "with reserved concurrency". */
+  readonly when: string;
+}
+
+/** A catalog: the alarm entries of one construct, keyed by the name of their option. */
+export type AlarmCatalog<K extends string> = { readonly [key in K]: AlarmEntry };
+
+const SYMBOLS: Record<string, string> = {
+  [ComparisonOperator.GREATER_THAN_THRESHOLD]: '>',
+  [ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD]: '>=',
+  [ComparisonOperator.LESS_THAN_THRESHOLD]: '<',
+  [ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD]: '<=',
+};
+
+/** "> 5 % of invocations" */
+export function describeCondition(entry: AlarmEntry, threshold = entry.threshold): string {
+  return `${SYMBOLS[entry.comparison] ?? entry.comparison} ${threshold} ${entry.unit}`;
+}
+
+/** "2 of 3 periods of 1 minute" */
+export function describeWindow(entry: { evaluationPeriods: number; datapointsToAlarm: number; period: Duration }): string {
+  return `${entry.datapointsToAlarm} of ${entry.evaluationPeriods} periods of ${entry.period.toHumanString()}`;
+}
+
+/** What the alarm measures, for docs: "Errors / Invocations (Sum)". */
+export function describeMetric(entry: AlarmEntry): string {
+  if (entry.math) {
+    const names = Object.entries(entry.math.metrics).map(([id, m]) => `${id} = ${m.metricName} (${m.statistic})`);
+    return `\`${entry.math.expression}\` with ${names.join(', ')}`;
+  }
+  const m = entry.metric!;
+  const source = m.namespace === LOG_DERIVED ? ' from the platform.report log records' : '';
+  return `${m.metricName} (${m.statistic})${source}`;
+}

@@ -1,0 +1,20 @@
+import { createHash } from 'crypto';
+import { Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** CloudWatch allows alarm names of up to 255 characters. */
+const MAX_ALARM_NAME = 255;
+
+/**
+ * A stable, readable alarm name: `<stack name>/<path of the construct in the stack>/<alarm id>`,
+ * e.g. `Orders/Api/Handler/ErrorRate`. Unique in the account and region because stack names are.
+ * Names that would exceed CloudWatch's limit keep their tail and gain a short hash of the whole.
+ */
+export function alarmName(owner: IConstruct, alarmId: string): string {
+  const stack = Stack.of(owner);
+  const relative = owner.node.path.slice(stack.node.path.length).replace(/^\//, '');
+  const name = [stack.stackName, relative, alarmId].filter(p => p.length > 0).join('/');
+  if (name.length <= MAX_ALARM_NAME) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${hash}...${name.slice(name.length - (MAX_ALARM_NAME - hash.length - 3))}`;
+}

@@ -1,0 +1,96 @@
+import { Duration } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { FunctionAlarmOptions } from './function-alarm-options';
+import { AlarmCatalog, AlarmEntry, LOG_DERIVED } from '../core/alarm-catalog';
+
+const LAMBDA = 'AWS/Lambda';
+const MINUTE = Duration.minutes(1);
+
+/** Fires on a sustained condition: 2 of 3 one-minute periods, so one noisy minute does not page. */
+const SUSTAINED = { period: MINUTE, evaluationPeriods: 3, datapointsToAlarm: 2 };
+/** Fires on the first minute with any occurrence: each one is a lost unit of work or a loop. */
+const ANY_OCCURRENCE = {
+  period: MINUTE,
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+  comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+  threshold: 0,
+  unit: 'count',
+  min: 0,
+  max: 1_000_000,
+};
+const COMMON = { treatMissingData: TreatMissingData.NOT_BREACHING, enabledByDefault: true, when: 'always' };
+
+function count(metricName: string, catches: string, when = 'always'): AlarmEntry {
+  return { ...COMMON, ...ANY_OCCURRENCE, id: metricName, catches, when, metric: { namespace: LAMBDA, metricName, statistic: 'Sum' } };
+}
+
+/** The default alarms of an ObservedFunction, one entry per alarm kind. */
+export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
+  errorRatePercent: {
+    ...COMMON, ...SUSTAINED,
+    id: 'ErrorRate',
+    catches: 'The function fails a share of its invocations (exceptions, timeouts, out-of-memory crashes).',
+    math: {
+      expression: 'IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)',
+      metrics: {
+        errors: { namespace: LAMBDA, metricName: 'Errors', statistic: 'Sum' },
+        invocations: { namespace: LAMBDA, metricName: 'Invocations', statistic: 'Sum' },
+      },
+    },
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    threshold: 5, unit: 'percent', min: 0, max: 100,
+  },
+  throttles: {
+    ...COMMON, ...SUSTAINED,
+    id: 'Throttles',
+    catches: 'Invocations are rejected because the account or reserved concurrency is exhausted.',
+    metric: { namespace: LAMBDA, metricName: 'Throttles', statistic: 'Sum' },
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    threshold: 0, unit: 'count', min: 0, max: 1_000_000,
+  },
+  durationP99PercentOfTimeout: {
+    ...COMMON, ...SUSTAINED,
+    id: 'DurationNearTimeout',
+    catches: 'The timeout is too close to the real duration: the slowest invocations are about to time out.',
+    metric: { namespace: LAMBDA, metricName: 'Duration', statistic: 'p99' },
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    threshold: 80, unit: 'percent of timeout', min: 1, max: 100,
+  },
+  timeouts: {
+    ...COMMON, ...SUSTAINED,
+    id: 'Timeouts',
+    catches: 'Invocations run into the function timeout and are cut off.',
+    metric: { namespace: LOG_DERIVED, metricName: 'Timeouts', statistic: 'Sum' },
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    threshold: 0, unit: 'count', min: 0, max: 1_000_000,
+  },
+  memoryUsedPercent: {
+    ...COMMON, ...SUSTAINED,
+    id: 'MemoryNearLimit',
+    catches: 'Memory is too small, or leaks across warm invocations, and will run out.',
+    metric: { namespace: LOG_DERIVED, metricName: 'MaxMemoryUsedMB', statistic: 'Maximum' },
+    comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    threshold: 90, unit: 'percent of memory', min: 1, max: 100,
+  },
+  recursiveInvocationsDropped: count('RecursiveInvocationsDropped',
+    'The function is part of an infinite loop (it writes back to its own trigger) and Lambda stopped it.'),
+  asyncEventsDropped: count('AsyncEventsDropped',
+    'Asynchronous events failed every retry or grew too old and were sent to the failure destination.',
+    'with asynchronous failure handling'),
+  destinationDeliveryFailures: count('DestinationDeliveryFailures',
+    'Failed events could not be delivered to the on-failure destination and are lost.',
+    'with an on-failure destination'),
+  deadLetterErrors: count('DeadLetterErrors',
+    'Failed events could not be delivered to the dead-letter queue and are lost.',
+    'with a dead-letter queue'),
+  concurrencyPercentOfReserved: {
+    ...COMMON, ...SUSTAINED,
+    id: 'ConcurrencyNearReserved',
+    catches: 'Concurrent executions approach the reserved concurrency, beyond which invocations are throttled.',
+    metric: { namespace: LAMBDA, metricName: 'ConcurrentExecutions', statistic: 'Maximum' },
+    comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    threshold: 90, unit: 'percent of reserved concurrency', min: 1, max: 100,
+    when: 'with reserved concurrency',
+  },
+};

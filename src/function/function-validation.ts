@@ -1,0 +1,35 @@
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { ObservedFunctionProps } from './observed-function';
+import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
+
+/** Lambda's limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
+export const LAMBDA_LIMITS = {
+  timeoutSeconds: { min: 1, max: 900 },
+  memoryMb: { min: 128, max: 10_240 },
+  retryAttempts: { min: 0, max: 2 },
+  maxEventAgeSeconds: { min: 60, max: 21_600 },
+  reservedConcurrency: { min: 0, max: 1_000_000 },
+};
+
+/** Checks the props before anything is created; `path` is the construct path to be. */
+export function validateFunctionProps(path: string, props: ObservedFunctionProps): void {
+  const L = LAMBDA_LIMITS;
+  checkDurationSeconds(path, 'timeout', props.timeout, L.timeoutSeconds.min, L.timeoutSeconds.max);
+  checkRange(path, 'memorySize', props.memorySize, L.memoryMb.min, L.memoryMb.max, 'MB');
+  checkInteger(path, 'memorySize', props.memorySize);
+  checkRange(path, 'retryAttempts', props.retryAttempts, L.retryAttempts.min, L.retryAttempts.max);
+  checkInteger(path, 'retryAttempts', props.retryAttempts);
+  checkDurationSeconds(path, 'maxEventAge', props.maxEventAge, L.maxEventAgeSeconds.min, L.maxEventAgeSeconds.max);
+  checkRange(path, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions, L.reservedConcurrency.min, L.reservedConcurrency.max);
+  checkInteger(path, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions);
+
+  const logAlarms = (['timeouts', 'memoryUsedPercent'] as const).filter(k => props.alarms?.[k]?.enabled !== false);
+  if (logAlarms.length === 0) return;
+  const fix = `The ${logAlarms.join(' and ')} alarms read the JSON platform.report log records; keep the default, or switch ${logAlarms.map(k => `alarms.${k}.enabled`).join(' and ')} to false.`;
+  if (props.loggingFormat === lambda.LoggingFormat.TEXT) {
+    invalidProp(path, 'loggingFormat', 'TEXT', 'allowed is JSON while log-based alarms are on', fix);
+  }
+  if (props.systemLogLevelV2 === lambda.SystemLogLevel.WARN) {
+    invalidProp(path, 'systemLogLevelV2', 'WARN', 'allowed are INFO and DEBUG while log-based alarms are on (platform.report is logged at INFO)', fix);
+  }
+}

@@ -1,0 +1,236 @@
+import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, IMetric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ITopic } from 'aws-cdk-lib/aws-sns';
+import { IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FUNCTION_ALARMS } from './function-alarm-catalog';
+import { FunctionAlarmOptions } from './function-alarm-options';
+import { PlatformReportMetrics } from './platform-report-metrics';
+import { buildAlarms } from '../core/alarm-builder';
+import { concreteMillis, concreteNumber } from '../core/errors';
+import { validateFunctionProps } from './function-validation';
+
+/**
+ * Props of an ObservedFunction: every prop of `lambda.Function`, with safer defaults, plus the
+ * alarm settings.
+ *
+ * Defaults that differ from `lambda.Function` (each can be overridden):
+ * - `timeout`: 10 seconds (`ObservedFunction.DEFAULT_TIMEOUT`) instead of 3;
+ * - `memorySize`: 1024 MB (`ObservedFunction.DEFAULT_MEMORY_SIZE_MB`) instead of 128;
+ * - `tracing`: ACTIVE; `loggingFormat`: JSON; `recursiveLoop`: TERMINATE;
+ * - logs go to a log group the construct creates, kept for `logRetention` (1 month);
+ * - asynchronous invocations: 2 retries, events kept up to 6 hours, failures sent to an SQS
+ *   failure queue the construct creates (see `asyncFailureQueue`).
+ */
+export interface ObservedFunctionProps extends lambda.FunctionProps {
+  /**
+   * Changes to the default alarms: switch one off, or give it another threshold.
+   *
+   * @default - every default alarm, with the catalog thresholds
+   */
+  readonly alarms?: FunctionAlarmOptions;
+
+  /**
+   * Where this function's alarms notify (on ALARM and on OK).
+   *
+   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   */
+  readonly alarmTopic?: ITopic;
+
+  /**
+   * Create an SQS queue (encrypted, TLS only, 14 days retention) as the on-failure destination for
+   * asynchronous invocations. Ignored when `onFailure`, `deadLetterQueue`, `deadLetterQueueEnabled`
+   * or `deadLetterTopic` is set. Set to false for a function that is only ever invoked synchronously.
+   *
+   * @default true
+   */
+  readonly asyncFailureQueue?: boolean;
+}
+
+/**
+ * A `lambda.Function` with safe defaults and production alarms attached.
+ *
+ * It is a `lambda.Function`: grants, event sources, integrations and metrics work as usual.
+ */
+export class ObservedFunction extends lambda.Function {
+  /**
+   * The default timeout: long enough for a cold start and a few downstream calls with SDK
+   * retries, short enough that a hung dependency does not hold concurrency for long, and below
+   * API Gateway's 29-second integration timeout.
+   */
+  public static readonly DEFAULT_TIMEOUT = Duration.seconds(10);
+
+  /**
+   * The default memory size in MB. Memory also sets the CPU share; at 1024 MB cold starts and
+   * CPU-bound work are several times faster than at CDK's 128 MB, which often costs less overall.
+   */
+  public static readonly DEFAULT_MEMORY_SIZE_MB = 1024;
+
+  /** The default log retention. */
+  public static readonly DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+  /** Default asynchronous retries (Lambda's maximum). */
+  public static readonly DEFAULT_RETRY_ATTEMPTS = 2;
+
+  /** Default maximum age of an asynchronous event (Lambda's maximum). */
+  public static readonly DEFAULT_MAX_EVENT_AGE = Duration.hours(6);
+
+  /** The alarms this function created. */
+  public readonly alarms: Alarm[];
+
+  /** The queue that receives failed asynchronous events, when the construct created it. */
+  public readonly failureQueue?: IQueue;
+
+  private readonly ownLogGroup?: logs.LogGroup;
+  private readonly platformReports: PlatformReportMetrics;
+
+  constructor(scope: Construct, id: string, props: ObservedFunctionProps) {
+    validateFunctionProps(`${scope.node.path}/${id}`, props);
+    const { alarms, alarmTopic, asyncFailureQueue, logRetention, ...functionProps } = props;
+    const userAsyncConfig = props.onFailure !== undefined || props.onSuccess !== undefined
+      || props.maxEventAge !== undefined || props.retryAttempts !== undefined;
+    super(scope, id, {
+      ...functionProps,
+      timeout: props.timeout ?? ObservedFunction.DEFAULT_TIMEOUT,
+      memorySize: props.memorySize ?? ObservedFunction.DEFAULT_MEMORY_SIZE_MB,
+      tracing: props.tracing ?? lambda.Tracing.ACTIVE,
+      loggingFormat: props.loggingFormat ?? lambda.LoggingFormat.JSON,
+      recursiveLoop: props.recursiveLoop ?? lambda.RecursiveLoop.TERMINATE,
+      maxEventAge: userAsyncConfig ? props.maxEventAge ?? ObservedFunction.DEFAULT_MAX_EVENT_AGE : undefined,
+      retryAttempts: userAsyncConfig ? props.retryAttempts ?? ObservedFunction.DEFAULT_RETRY_ATTEMPTS : undefined,
+    });
+
+    if (!props.role) this.scopeLogPermissions();
+
+    const logGroupRef: logs.ILogGroupRef = props.logGroup ?? this.createLogGroup(logRetention);
+    if (!props.logGroup) this.ownLogGroup = logGroupRef as logs.LogGroup;
+    this.addToRolePolicy(new PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroupRef.logGroupRef.logGroupArn],
+    }));
+    this.platformReports = new PlatformReportMetrics(this, logGroupRef);
+
+    const deadLetter = props.deadLetterQueue !== undefined || props.deadLetterQueueEnabled === true || props.deadLetterTopic !== undefined;
+    if (!deadLetter && props.onFailure === undefined && asyncFailureQueue !== false) {
+      this.failureQueue = this.createFailureQueue(userAsyncConfig);
+    }
+    const destination = props.onFailure !== undefined || this.failureQueue !== undefined;
+
+    this.acknowledgeDefaults(props);
+
+    const timeoutMs = concreteMillis(this.timeout);
+    const memoryMb = concreteNumber(props.memorySize ?? ObservedFunction.DEFAULT_MEMORY_SIZE_MB);
+    const reserved = concreteNumber(props.reservedConcurrentExecutions);
+    this.alarms = buildAlarms(FUNCTION_ALARMS, {
+      owner: this,
+      dimensions: { FunctionName: this.functionName },
+      options: alarms,
+      optionsProp: 'alarms',
+      topic: alarmTopic,
+      applies: key => {
+        switch (key) {
+          case 'asyncEventsDropped': return deadLetter || destination;
+          case 'destinationDeliveryFailures': return destination;
+          case 'deadLetterErrors': return deadLetter;
+          case 'concurrencyPercentOfReserved': return props.reservedConcurrentExecutions !== undefined;
+          default: return true;
+        }
+      },
+      absoluteThreshold: (key, threshold) => {
+        switch (key) {
+          case 'durationP99PercentOfTimeout': return timeoutMs === undefined ? undefined : timeoutMs * threshold / 100;
+          case 'memoryUsedPercent': return memoryMb === undefined ? undefined : memoryMb * threshold / 100;
+          case 'concurrencyPercentOfReserved': return reserved === undefined ? undefined : reserved * threshold / 100;
+          default: return threshold;
+        }
+      },
+      logMetric: (key, entry, threshold, period) => key === 'memoryUsedPercent'
+        ? this.platformReports.maxMemoryUsed(threshold, { statistic: entry.metric!.statistic, period })
+        : this.platformReports.timeouts({ statistic: entry.metric!.statistic, period }),
+    });
+  }
+
+  /**
+   * The log group the function writes to (the one the construct created, or the one passed in).
+   */
+  public get logGroup(): logs.ILogGroup {
+    return this.ownLogGroup ?? super.logGroup;
+  }
+
+  /**
+   * Invocations that ran into the timeout, counted from the function's `platform.report` log
+   * records. The metric has data only in minutes with a timeout.
+   *
+   * @default - sum over 1 minute
+   */
+  public metricTimeouts(props?: MetricOptions): IMetric {
+    return this.platformReports.timeouts({ statistic: 'Sum', period: Duration.minutes(1), ...props });
+  }
+
+  private createLogGroup(retention: logs.RetentionDays | undefined): logs.LogGroup {
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: retention ?? ObservedFunction.DEFAULT_LOG_RETENTION,
+    });
+    (this.node.defaultChild as lambda.CfnFunction).addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
+    return logGroup;
+  }
+
+  /**
+   * The role CDK creates carries AWSLambdaBasicExecutionRole (logs on every log group). Logs go
+   * only to this function's log group, so that managed policy is dropped for a scoped statement;
+   * managed policies added for other reasons (VPC access, Lambda Insights, the user's) stay.
+   */
+  private scopeLogPermissions(): void {
+    const cfnRole = this.role?.node.defaultChild as CfnRole | undefined;
+    if (!cfnRole) return;
+    const stack = Stack.of(this);
+    const original = cfnRole.managedPolicyArns;
+    cfnRole.managedPolicyArns = Lazy.list({
+      produce: () => {
+        const kept = (stack.resolve(original) as unknown[] | undefined ?? [])
+          .filter(arn => !JSON.stringify(arn).includes('service-role/AWSLambdaBasicExecutionRole'));
+        return kept.length > 0 ? kept as string[] : undefined;
+      },
+    });
+  }
+
+  private createFailureQueue(userAsyncConfig: boolean): Queue {
+    const queue = new Queue(this, 'FailureQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    if (!userAsyncConfig) {
+      this.configureAsyncInvoke({
+        onFailure: new SqsDestination(queue),
+        maxEventAge: ObservedFunction.DEFAULT_MAX_EVENT_AGE,
+        retryAttempts: ObservedFunction.DEFAULT_RETRY_ATTEMPTS,
+      });
+    }
+    Validations.of(queue).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: 'This queue is the on-failure destination of the function\'s asynchronous invocations; it has no consumer to redrive from, and its messages are the failures themselves.' },
+      { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is the on-failure destination of the function\'s asynchronous invocations; a redrive policy behind it would have no consumer.' },
+    );
+    return queue;
+  }
+
+  private acknowledgeDefaults(props: ObservedFunctionProps): void {
+    if (this.failureQueue) {
+      Validations.of(this).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: 'Failed asynchronous events go to an on-failure destination (the construct\'s failure queue), which AWS recommends over a dead-letter queue because it records the error and request context; configuring both would deliver every failure twice.',
+      });
+    }
+    const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
+    if (!props.role && tracing !== lambda.Tracing.DISABLED && this.role) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which do not support resource-level permissions; every other statement the construct adds is scoped to a resource.',
+      });
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { Duration } from 'aws-cdk-lib';
+import { IMetric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, ILogGroupRef, MetricFilter } from 'aws-cdk-lib/aws-logs';
+
+/** Namespace of the metrics the library counts from function logs. */
+export const LOG_METRIC_NAMESPACE = 'CdkObserved/Lambda';
+
+const REPORT = FilterPattern.stringValue('$.type', '=', 'platform.report');
+
+/**
+ * Metrics counted from a function's JSON `platform.report` log records by metric filters.
+ *
+ * CloudWatch bills a custom metric only for the hours in which it receives data, and neither
+ * filter sets a default value: the timeouts metric has data only in minutes with a timeout, and
+ * the memory metric only in minutes where an invocation reached the alarm threshold. In normal
+ * operation both cost nothing.
+ */
+export class PlatformReportMetrics {
+  private timeoutsFilter?: MetricFilter;
+  private memoryFilter?: MetricFilter;
+
+  constructor(private readonly fn: lambda.Function, private readonly logGroup: ILogGroupRef) {}
+
+  /** Count of invocations whose report says they timed out. */
+  public timeouts(options: MetricOptions): IMetric {
+    this.timeoutsFilter ??= new MetricFilter(this.fn, 'TimeoutsMetricFilter', {
+      logGroup: this.logGroup,
+      filterPattern: FilterPattern.all(REPORT, FilterPattern.stringValue('$.record.status', '=', 'timeout')),
+      metricNamespace: LOG_METRIC_NAMESPACE,
+      metricName: `${this.fn.functionName}-Timeouts`,
+      metricValue: '1',
+    });
+    return this.timeoutsFilter.metric({ period: Duration.minutes(1), ...options });
+  }
+
+  /** Max memory used (MB) of the invocations that used at least `atLeastMb`. */
+  public maxMemoryUsed(atLeastMb: number, options: MetricOptions): IMetric {
+    this.memoryFilter ??= new MetricFilter(this.fn, 'MaxMemoryUsedMetricFilter', {
+      logGroup: this.logGroup,
+      filterPattern: FilterPattern.all(REPORT, FilterPattern.numberValue('$.record.metrics.maxMemoryUsedMB', '>=', atLeastMb)),
+      metricNamespace: LOG_METRIC_NAMESPACE,
+      metricName: `${this.fn.functionName}-MaxMemoryUsedMB`,
+      metricValue: '$.record.metrics.maxMemoryUsedMB',
+      unit: undefined,
+    });
+    return this.memoryFilter.metric({ period: Duration.minutes(1), ...options });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './core/alarm-options';
+export * from './core/alarm-notifications';
+export * from './function/function-alarm-options';
+export * from './function/observed-function';
