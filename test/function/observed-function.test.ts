@@ -1,0 +1,296 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ObservedFunction } from '../../src';
+import { MINIMAL, synth, testStack } from '../helpers';
+
+function minimalTemplate(): { stack: Stack; fn: ObservedFunction; template: Template } {
+  const stack = testStack();
+  const fn = new ObservedFunction(stack, 'Fn', MINIMAL);
+  return { stack, fn, template: synth(stack) };
+}
+
+describe('ObservedFunction defaults', () => {
+  const { fn, template } = minimalTemplate();
+
+  test('explicit timeout and memory, X-Ray, JSON logs into its own log group, recursive loops terminated', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 10,
+      MemorySize: 1024,
+      TracingConfig: { Mode: 'Active' },
+      RecursiveLoop: 'Terminate',
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^FnLogGroup') } },
+    });
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    expect(fn.logGroup.node.path).toBe('TestStack/Fn/LogGroup');
+  });
+
+  test('no log-retention custom resource and no AWSLambdaBasicExecutionRole: logs are written only to its own log group', () => {
+    template.resourceCountIs('Custom::LogRetention', 0);
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogGroup'), 'Arn'] },
+        }]),
+      },
+    });
+  });
+
+  test('asynchronous invocations: 2 retries, 6 hours max age, failures to an encrypted TLS-only queue kept 14 days', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnFailureQueue'), 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+    expect(fn.failureQueue).toBeDefined();
+  });
+
+  test('exactly the eight default alarms, with stable readable names', () => {
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(r => r.Properties.AlarmName).sort();
+    expect(names).toEqual([
+      'TestStack/Fn/AsyncEventsDropped',
+      'TestStack/Fn/DestinationDeliveryFailures',
+      'TestStack/Fn/DurationNearTimeout',
+      'TestStack/Fn/ErrorRate',
+      'TestStack/Fn/MemoryNearLimit',
+      'TestStack/Fn/RecursiveInvocationsDropped',
+      'TestStack/Fn/Throttles',
+      'TestStack/Fn/Timeouts',
+    ]);
+    expect(fn.alarms).toHaveLength(8);
+  });
+
+  test('error rate is errors / invocations in percent, not a raw count', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Fn/ErrorRate',
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)', ReturnData: true }),
+        Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors', Namespace: 'AWS/Lambda' }), Period: 60, Stat: 'Sum' }) }),
+        Match.objectLike({ Id: 'invocations', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocations' }), Period: 60, Stat: 'Sum' }) }),
+      ]),
+    });
+  });
+
+  test.each([
+    ['Throttles', 'Throttles', 'Sum', 0, 'GreaterThanThreshold', 3, 2],
+    ['RecursiveInvocationsDropped', 'RecursiveInvocationsDropped', 'Sum', 0, 'GreaterThanThreshold', 1, 1],
+    ['AsyncEventsDropped', 'AsyncEventsDropped', 'Sum', 0, 'GreaterThanThreshold', 1, 1],
+    ['DestinationDeliveryFailures', 'DestinationDeliveryFailures', 'Sum', 0, 'GreaterThanThreshold', 1, 1],
+  ])('%s alarm on AWS/Lambda %s (%s) > %d', (id, metricName, statistic, threshold, comparison, evaluationPeriods, datapoints) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `TestStack/Fn/${id}`,
+      Namespace: 'AWS/Lambda',
+      MetricName: metricName,
+      Statistic: statistic,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Fn') } }],
+      Period: 60,
+      Threshold: threshold,
+      ComparisonOperator: comparison,
+      EvaluationPeriods: evaluationPeriods,
+      DatapointsToAlarm: datapoints,
+    });
+  });
+
+  test('p99 duration alarm at 80 % of the function timeout (8,000 ms of 10 s)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Fn/DurationNearTimeout',
+      MetricName: 'Duration',
+      ExtendedStatistic: 'p99',
+      Period: 60,
+      Threshold: 8000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  test('timeouts are counted from platform.report records with status timeout', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ ($.type = "platform.report") && ($.record.status = "timeout") }',
+      LogGroupName: { Ref: Match.stringLikeRegexp('^FnLogGroup') },
+      MetricTransformations: [Match.objectLike({ MetricNamespace: 'CdkObserved/Lambda', MetricValue: '1', DefaultValue: Match.absent() })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Fn/Timeouts',
+      Namespace: 'CdkObserved/Lambda',
+      MetricName: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^Fn') }, '-Timeouts']] },
+      Statistic: 'Sum',
+      Period: 60,
+      Threshold: 0,
+    });
+  });
+
+  test('max memory used is alarmed at 90 % of the memory size, from platform.report records', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ ($.type = "platform.report") && ($.record.metrics.maxMemoryUsedMB >= 921.6) }',
+      MetricTransformations: [Match.objectLike({ MetricValue: '$.record.metrics.maxMemoryUsedMB', DefaultValue: Match.absent() })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Fn/MemoryNearLimit',
+      Statistic: 'Maximum',
+      Threshold: 921.6,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  test('alarms have no actions unless a topic is given', () => {
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toBeUndefined();
+    }
+  });
+
+  test('the default alarms cost at most $1.00 a month ($0.10 per alarm metric, $0.30 per always-on custom metric)', () => {
+    let dollars = 0;
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      const metrics = alarm.Properties.Metrics?.filter((m: any) => m.MetricStat).length ?? 1;
+      dollars += 0.10 * metrics;
+    }
+    for (const filter of Object.values(template.findResources('AWS::Logs::MetricFilter'))) {
+      // a filter with a default value publishes every minute and is billed all month
+      if (filter.Properties.MetricTransformations.some((t: any) => t.DefaultValue !== undefined)) dollars += 0.30;
+    }
+    expect(dollars).toBeCloseTo(0.90, 5);
+    expect(dollars).toBeLessThanOrEqual(1.0);
+  });
+});
+
+describe('ObservedFunction overrides', () => {
+  test('user values win over every default', () => {
+    const stack = testStack();
+    new ObservedFunction(stack, 'Fn', {
+      ...MINIMAL,
+      timeout: Duration.seconds(25),
+      memorySize: 512,
+      tracing: lambda.Tracing.PASS_THROUGH,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(5),
+    });
+    const template = synth(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 25, MemorySize: 512, TracingConfig: { Mode: 'PassThrough' } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    template.resourceCountIs('Custom::LogRetention', 0);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Fn/DurationNearTimeout', Threshold: 20000 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Fn/MemoryNearLimit', Threshold: 460.8 });
+  });
+
+  test('switching an alarm off removes it (and its metric filter)', () => {
+    const stack = testStack();
+    const fn = new ObservedFunction(stack, 'Fn', { ...MINIMAL, alarms: { timeouts: { enabled: false }, throttles: { enabled: false } } });
+    const template = synth(stack);
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(r => r.Properties.AlarmName);
+    expect(names).not.toContain('TestStack/Fn/Timeouts');
+    expect(names).not.toContain('TestStack/Fn/Throttles');
+    expect(names).toContain('TestStack/Fn/ErrorRate');
+    expect(fn.alarms).toHaveLength(6);
+    template.resourcePropertiesCountIs('AWS::Logs::MetricFilter', { FilterPattern: Match.stringLikeRegexp('timeout') }, 0);
+  });
+
+  test('a new threshold, period and M-of-N show in the alarm', () => {
+    const stack = testStack();
+    new ObservedFunction(stack, 'Fn', {
+      ...MINIMAL,
+      alarms: {
+        errorRatePercent: { threshold: 1, evaluationPeriods: 5, datapointsToAlarm: 3, period: Duration.minutes(5) },
+        durationP99PercentOfTimeout: { threshold: 50 },
+      },
+    });
+    const template = synth(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Fn/ErrorRate',
+      Threshold: 1,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      Metrics: Match.arrayWith([Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Period: 300 }) })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Fn/DurationNearTimeout', Threshold: 5000 });
+  });
+
+  test('reserved concurrency adds an alarm at 90 % of it', () => {
+    const stack = testStack();
+    new ObservedFunction(stack, 'Fn', { ...MINIMAL, reservedConcurrentExecutions: 50 });
+    synth(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Fn/ConcurrencyNearReserved',
+      MetricName: 'ConcurrentExecutions',
+      Statistic: 'Maximum',
+      Threshold: 45,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  test('a dead-letter queue replaces the failure queue and is alarmed on DeadLetterErrors', () => {
+    const stack = testStack();
+    const dlq = new sqs.Queue(stack, 'Dlq', { enforceSSL: true });
+    const fn = new ObservedFunction(stack, 'Fn', { ...MINIMAL, deadLetterQueue: dlq });
+    const template = synth(stack);
+    expect(fn.failureQueue).toBeUndefined();
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(r => r.Properties.AlarmName);
+    expect(names).toEqual(expect.arrayContaining(['TestStack/Fn/DeadLetterErrors', 'TestStack/Fn/AsyncEventsDropped']));
+    expect(names).not.toContain('TestStack/Fn/DestinationDeliveryFailures');
+  });
+
+  test("the user's on-failure destination replaces the failure queue", () => {
+    const stack = testStack();
+    const target = new sqs.Queue(stack, 'Target');
+    const fn = new ObservedFunction(stack, 'Fn', { ...MINIMAL, onFailure: new SqsDestination(target) });
+    const template = synth(stack);
+    expect(fn.failureQueue).toBeUndefined();
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Fn/DestinationDeliveryFailures' });
+  });
+
+  test('asyncFailureQueue: false leaves asynchronous handling and its alarms out', () => {
+    const stack = testStack();
+    new ObservedFunction(stack, 'Fn', { ...MINIMAL, asyncFailureQueue: false });
+    const template = synth(stack);
+    template.resourceCountIs('AWS::SQS::Queue', 0);
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  });
+
+  test('enabling an alarm that cannot apply is an error', () => {
+    const stack = testStack();
+    expect(() => new ObservedFunction(stack, 'Fn', { ...MINIMAL, alarms: { concurrencyPercentOfReserved: { enabled: true } } }))
+      .toThrow('TestStack/Fn: alarms.concurrencyPercentOfReserved.enabled is true; this alarm exists only with reserved concurrency.');
+  });
+
+  test('a VPC function keeps the VPC access managed policy', () => {
+    const stack = testStack();
+    const vpc = new (require('aws-cdk-lib/aws-ec2').Vpc)(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
+    new ObservedFunction(stack, 'Fn', { ...MINIMAL, vpc, allowPublicSubnet: true });
+    const role = Object.values(synth(stack).findResources('AWS::IAM::Role'))[0];
+    const arns = JSON.stringify(role.Properties.ManagedPolicyArns);
+    expect(arns).toContain('AWSLambdaVPCAccessExecutionRole');
+    expect(arns).not.toContain('AWSLambdaBasicExecutionRole');
+  });
+
+  test('it is a lambda.Function: grants land in its role', () => {
+    const stack = testStack();
+    const fn = new ObservedFunction(stack, 'Fn', MINIMAL);
+    const table = new dynamodb.TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    table.grantReadData(fn);
+    const fnAsL2: lambda.IFunction = fn;
+    expect(fnAsL2.functionName).toBeDefined();
+    synth(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['dynamodb:GetItem']) })]) },
+    });
+  });
+});
