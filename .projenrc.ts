@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /** The oldest aws-cdk-lib we support: cdk-nag 3's Validations API needs 2.258. */
 const MIN_CDK_VERSION = '2.258.0';
@@ -53,9 +53,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkObserved', packageId: 'CdkObserved' },
   publishToGo: { moduleName: 'github.com/cdk-observed/cdk-observed-go' },
 
-  tsconfigDev: {
-    include: ['../demo/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
-    compilerOptions: {},
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'demo', 'bench', 'scripts', 'projenrc', '.projenrc.ts'],
   },
   jestOptions: {
     jestConfig: {
@@ -65,6 +65,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   gitignore: ['cdk.out/', 'bench/results/', '.ci-out/'],
 });
+
+// The demo, benchmarks and scripts type-check (and lint) against the library's sources.
+for (const dir of ['demo', 'bench', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts'],
+    },
+  });
+}
 
 // npm 11.19 writes lock files that its own `npm ci` rejects (unrs-resolver lists optional
 // packages that were never published); 11.13 writes ones that install on a clean clone.
@@ -80,7 +91,7 @@ project.addTask('demo', {
 // Generated documentation must not drift from the catalog.
 project.addTask('docs:alarms', {
   description: "Write the README's alarm and defaults tables from the alarm catalog",
-  exec: 'ts-node --transpile-only scripts/render-readme-tables.ts',
+  exec: 'ts-node --transpile-only scripts/readme-tables.ts',
 });
 
 project.addTask('bench', {

@@ -9,10 +9,10 @@ import { IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ALARMS } from './function-alarm-catalog';
 import { FunctionAlarmOptions } from './function-alarm-options';
+import { validateFunctionProps } from './function-validation';
 import { PlatformReportMetrics } from './platform-report-metrics';
 import { buildAlarms } from '../core/alarm-builder';
 import { concreteMillis, concreteNumber } from '../core/errors';
-import { validateFunctionProps } from './function-validation';
 
 /**
  * Props of an ObservedFunction: every prop of `lambda.Function`, with safer defaults, plus the

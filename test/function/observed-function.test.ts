@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -274,7 +275,7 @@ describe('ObservedFunction overrides', () => {
 
   test('a VPC function keeps the VPC access managed policy', () => {
     const stack = testStack();
-    const vpc = new (require('aws-cdk-lib/aws-ec2').Vpc)(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
     new ObservedFunction(stack, 'Fn', { ...MINIMAL, vpc, allowPublicSubnet: true });
     const role = Object.values(synth(stack).findResources('AWS::IAM::Role'))[0];
     const arns = JSON.stringify(role.Properties.ManagedPolicyArns);
@@ -292,5 +293,17 @@ describe('ObservedFunction overrides', () => {
     synth(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['dynamodb:GetItem']) })]) },
     });
+  });
+});
+
+describe('ObservedFunction metrics', () => {
+  test('metricTimeouts reuses the timeouts metric filter and takes metric options', () => {
+    const stack = testStack();
+    const fn = new ObservedFunction(stack, 'Fn', MINIMAL);
+    const metric = fn.metricTimeouts({ period: Duration.minutes(5) }) as any;
+    expect(metric.namespace).toBe('CdkObserved/Lambda');
+    expect(metric.period.toSeconds()).toBe(300);
+    expect(metric.statistic).toBe('Sum');
+    synth(stack).resourcePropertiesCountIs('AWS::Logs::MetricFilter', { FilterPattern: Match.stringLikeRegexp('timeout') }, 1);
   });
 });

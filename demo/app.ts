@@ -1,0 +1,100 @@
+/**
+ * The demo: a small orders service written the way a user of cdk-observed would write it.
+ *
+ *   POST /orders  -> ApiHandler (ObservedFunction) -> Orders table, and an event on the queue
+ *   OrderEvents queue -> Worker (ObservedFunction), partial batch responses, a DLQ behind the queue
+ *
+ * Every alarm notifies the Alerts topic. Synthesize it with `npm run demo` (or `npx cdk synth`).
+ */
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AlarmNotifications, ObservedFunction } from '../src';
+
+// Stand-ins for your bundled handler code.
+const API_CODE = `
+const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');
+const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs');
+const db = new DynamoDBClient({});
+const sqs = new SQSClient({});
+exports.handler = async (event) => {
+  const order = { id: Date.now().toString(36), ...JSON.parse(event.body ?? '{}') };
+  await db.send(new PutItemCommand({ TableName: process.env.TABLE_NAME, Item: { pk: { S: order.id } } }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: JSON.stringify(order) }));
+  return { statusCode: 201, body: JSON.stringify(order) };
+};`;
+const WORKER_CODE = `
+exports.handler = async (event) => {
+  const batchItemFailures = [];
+  for (const record of event.Records) {
+    try { console.log(JSON.stringify({ msg: 'order processed', order: JSON.parse(record.body) })); }
+    catch (e) { batchItemFailures.push({ itemIdentifier: record.messageId }); }
+  }
+  return { batchItemFailures };
+};`;
+
+class OrdersService extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const alerts = new sns.Topic(this, 'Alerts', { enforceSSL: true });
+    AlarmNotifications.sendTo(this, alerts);
+
+    const orders = new dynamodb.TableV2(this, 'Orders', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+
+    const worker = new ObservedFunction(this, 'Worker', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(WORKER_CODE),
+      timeout: Duration.seconds(30),
+      // only ever invoked by the queue: failed messages are the queue's DLQ's business
+      asyncFailureQueue: false,
+    });
+    const events = new sqs.Queue(this, 'OrderEvents', {
+      // AWS's guidance: at least 6x the function timeout plus the batching window
+      visibilityTimeout: Duration.seconds(6 * 30 + 5),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: {
+        maxReceiveCount: 5,
+        queue: new sqs.Queue(this, 'OrderEventsDlq', { retentionPeriod: Duration.days(14), enforceSSL: true }),
+      },
+    });
+    worker.addEventSource(new SqsEventSource(events, {
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(5),
+      reportBatchItemFailures: true,
+      maxConcurrency: 10,
+    }));
+
+    const apiHandler = new ObservedFunction(this, 'ApiHandler', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(API_CODE),
+      // well below API Gateway's 29-second integration timeout
+      timeout: Duration.seconds(6),
+      environment: { TABLE_NAME: orders.tableName, QUEUE_URL: events.queueUrl },
+      alarms: {
+        // an API is judged by its tail latency: alarm earlier than the default 80 %
+        durationP99PercentOfTimeout: { threshold: 60 },
+      },
+    });
+    orders.grantWriteData(apiHandler);
+    events.grantSendMessages(apiHandler);
+
+    const api = new apigateway.RestApi(this, 'Api', { deployOptions: { tracingEnabled: true } });
+    api.root.addResource('orders').addMethod('POST', new apigateway.LambdaIntegration(apiHandler));
+  }
+}
+
+const app = new App();
+new OrdersService(app, 'OrdersService', { env: { region: process.env.AWS_REGION ?? 'us-east-1' } });
+app.synth();
