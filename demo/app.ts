@@ -2,7 +2,7 @@
  * The demo: a small orders service written the way a user of cdk-observed would write it.
  *
  *   POST /orders  -> ApiHandler (ObservedFunction) -> Orders table, and an event on the queue
- *   OrderEvents queue -> Worker (ObservedFunction), partial batch responses, a DLQ behind the queue
+ *   OrderEvents (ObservedQueue, with its DLQ) -> Worker (ObservedFunction), partial batch responses
  *
  * Every alarm notifies the Alerts topic. Synthesize it with `npm run demo` (or `npx cdk synth`).
  */
@@ -12,9 +12,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AlarmNotifications, ObservedFunction } from '../src';
+import { AlarmNotifications, ObservedFunction, ObservedQueue } from '../src';
 
 // Stand-ins for your bundled handler code.
 const API_CODE = `
@@ -58,15 +57,9 @@ class OrdersService extends Stack {
       // only ever invoked by the queue: failed messages are the queue's DLQ's business
       asyncFailureQueue: false,
     });
-    const events = new sqs.Queue(this, 'OrderEvents', {
+    const events = new ObservedQueue(this, 'OrderEvents', {
       // AWS's guidance: at least 6x the function timeout plus the batching window
       visibilityTimeout: Duration.seconds(6 * 30 + 5),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: {
-        maxReceiveCount: 5,
-        queue: new sqs.Queue(this, 'OrderEventsDlq', { retentionPeriod: Duration.days(14), enforceSSL: true }),
-      },
     });
     worker.addEventSource(new SqsEventSource(events, {
       batchSize: 10,

@@ -8,6 +8,7 @@ import { join } from 'path';
 import { AlarmCatalog, describeCondition, describeMetric, describeWindow } from '../src/core/alarm-catalog';
 import { FUNCTION_ALARMS } from '../src/function/function-alarm-catalog';
 import { ObservedFunction } from '../src/function/observed-function';
+import { QUEUE_ALARMS } from '../src/queue/queue-alarm-catalog';
 
 export const README = join(__dirname, '..', 'README.md');
 
@@ -46,6 +47,7 @@ export function renderedSections(): Record<string, string> {
   return {
     'function-defaults': functionDefaultsTable(),
     'function-alarms': alarmTable(FUNCTION_ALARMS),
+    'queue-alarms': alarmTable(QUEUE_ALARMS),
   };
 }
 

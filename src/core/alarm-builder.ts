@@ -14,6 +14,8 @@ export interface AlarmTarget<K extends string> {
   readonly owner: Construct;
   /** Dimensions of the owner's metrics in AWS namespaces. */
   readonly dimensions: { readonly [name: string]: string };
+  /** Other dimensions for one alarm kind (e.g. the dead-letter queue's own name). */
+  dimensionsFor?(key: K): { readonly [name: string]: string } | undefined;
   /** The user's per-alarm options, and the prop they came from (for error messages). */
   readonly options?: { readonly [key in K]?: AlarmOptions };
   readonly optionsProp: string;
@@ -112,7 +114,7 @@ function metricFor<K extends string>(key: K, entry: AlarmEntry, target: AlarmTar
     namespace: source.namespace,
     metricName: source.metricName,
     statistic: source.statistic,
-    dimensionsMap: { ...target.dimensions },
+    dimensionsMap: { ...(target.dimensionsFor?.(key) ?? target.dimensions) },
     period,
   });
   if (entry.math) {

@@ -1,0 +1,101 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { ITopic } from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { QUEUE_ALARMS } from './queue-alarm-catalog';
+import { QueueAlarmOptions } from './queue-alarm-options';
+import { buildAlarms } from '../core/alarm-builder';
+import { checkInteger, checkRange } from '../core/errors';
+
+/**
+ * Props of an ObservedQueue: every prop of `sqs.Queue`, with safer defaults, plus the alarm
+ * settings.
+ *
+ * Defaults that differ from `sqs.Queue`: SQS-managed encryption stated explicitly, TLS enforced,
+ * and a dead-letter queue (same encryption and TLS, FIFO when the queue is, 14 days retention)
+ * after `maxReceiveCount` receives.
+ */
+export interface ObservedQueueProps extends sqs.QueueProps {
+  /**
+   * Receives before a message moves to the dead-letter queue the construct creates. AWS advises
+   * at least 5 so that one throttled or timed-out batch does not dead-letter good messages.
+   * Ignored when `deadLetterQueue` is given.
+   *
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+
+  /**
+   * Changes to the default alarms: switch one off, or give it another threshold.
+   *
+   * @default - every default alarm, with the catalog thresholds
+   */
+  readonly alarms?: QueueAlarmOptions;
+
+  /**
+   * Where this queue's alarms notify (on ALARM and on OK).
+   *
+   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   */
+  readonly alarmTopic?: ITopic;
+}
+
+/**
+ * An `sqs.Queue` with a dead-letter queue, encryption, TLS, and backpressure, stuck-consumer and
+ * dead-letter alarms attached.
+ */
+export class ObservedQueue extends sqs.Queue {
+  /** The default number of receives before a message is dead-lettered. */
+  public static readonly DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+  /** Retention of the dead-letter queue the construct creates (SQS's maximum). */
+  public static readonly DEAD_LETTER_RETENTION = Duration.days(14);
+
+  /** The alarms this queue created. */
+  public readonly alarms: Alarm[];
+
+  constructor(scope: Construct, id: string, props: ObservedQueueProps = {}) {
+    const path = `${scope.node.path}/${id}`;
+    checkRange(path, 'maxReceiveCount', props.maxReceiveCount, 1, 1000);
+    checkInteger(path, 'maxReceiveCount', props.maxReceiveCount);
+    const { alarms, alarmTopic, maxReceiveCount, ...queueProps } = props;
+    super(scope, id, {
+      ...queueProps,
+      encryption: props.encryption ?? (props.encryptionMasterKey ? undefined : sqs.QueueEncryption.SQS_MANAGED),
+      enforceSSL: props.enforceSSL ?? true,
+    });
+
+    if (!props.deadLetterQueue) {
+      const dlq = new sqs.Queue(this, 'DeadLetterQueue', {
+        fifo: this.fifo ? true : undefined,
+        retentionPeriod: ObservedQueue.DEAD_LETTER_RETENTION,
+        encryption: props.encryption ?? (props.encryptionMasterKey ? undefined : sqs.QueueEncryption.SQS_MANAGED),
+        encryptionMasterKey: props.encryptionMasterKey,
+        enforceSSL: true,
+      });
+      const deadLetterQueue = { queue: dlq, maxReceiveCount: maxReceiveCount ?? ObservedQueue.DEFAULT_MAX_RECEIVE_COUNT };
+      (this.node.defaultChild as sqs.CfnQueue).redrivePolicy = {
+        deadLetterTargetArn: dlq.queueArn,
+        maxReceiveCount: deadLetterQueue.maxReceiveCount,
+      };
+      // sqs.Queue sets this only from its props; keep the L2's view of the queue complete
+      (this as { deadLetterQueue?: sqs.DeadLetterQueue }).deadLetterQueue = deadLetterQueue;
+      Validations.of(dlq).acknowledge({
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: 'This is the dead-letter queue of its parent queue; a redrive policy behind it would only move lost messages once more.',
+      });
+    }
+
+    const dlqName = this.deadLetterQueue?.queue.queueName;
+    this.alarms = buildAlarms(QUEUE_ALARMS, {
+      owner: this,
+      dimensions: { QueueName: this.queueName },
+      dimensionsFor: key => key === 'deadLetterQueueMessages' && dlqName ? { QueueName: dlqName } : undefined,
+      options: alarms,
+      optionsProp: 'alarms',
+      topic: alarmTopic,
+      applies: key => key !== 'deadLetterQueueMessages' || dlqName !== undefined,
+    });
+  }
+}
