@@ -36,6 +36,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'typescript@~6.0.3',
     // projen asks for the tag ts6.0, which @types/node does not publish
     '@types/node@^20',
+    // handler bundling (projen's *.lambda.ts support) and handler tests
+    'esbuild',
+    '@aws-sdk/client-lambda',
+    'aws-sdk-client-mock',
+    // SARIF output of the lint pack: types, and the 2.1.0 schema (shipped by @microsoft/jest-sarif) to validate against
+    '@types/sarif',
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    'ajv@^8',
   ],
 
   // the project's CI is .ci/run; no GitHub workflows or release automation are generated
