@@ -10,7 +10,6 @@ import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmNotifications, ObservedFunction, ObservedQueue } from '../src';
@@ -54,19 +53,16 @@ class OrdersService extends Stack {
       handler: 'index.handler',
       code: lambda.Code.fromInline(WORKER_CODE),
       timeout: Duration.seconds(30),
-      // only ever invoked by the queue: failed messages are the queue's DLQ's business
+      // only ever invoked by the queue: failed messages go to the queue's dead-letter queue
       asyncFailureQueue: false,
     });
-    const events = new ObservedQueue(this, 'OrderEvents', {
-      // AWS's guidance: at least 6x the function timeout plus the batching window
-      visibilityTimeout: Duration.seconds(6 * 30 + 5),
-    });
-    worker.addEventSource(new SqsEventSource(events, {
+    // consumeQueue gives the queue the visibility timeout the worker needs (6 x 30 s + 5 s)
+    const events = new ObservedQueue(this, 'OrderEvents');
+    worker.consumeQueue(events, {
       batchSize: 10,
       maxBatchingWindow: Duration.seconds(5),
-      reportBatchItemFailures: true,
       maxConcurrency: 10,
-    }));
+    });
 
     const apiHandler = new ObservedFunction(this, 'ApiHandler', {
       runtime: lambda.Runtime.NODEJS_24_X,

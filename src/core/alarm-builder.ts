@@ -14,13 +14,13 @@ export interface AlarmTarget<K extends string> {
   readonly owner: Construct;
   /** Dimensions of the owner's metrics in AWS namespaces. */
   readonly dimensions: { readonly [name: string]: string };
-  /** Other dimensions for one alarm kind (e.g. the dead-letter queue's own name). */
-  dimensionsFor?(key: K): { readonly [name: string]: string } | undefined;
   /** The user's per-alarm options, and the prop they came from (for error messages). */
   readonly options?: { readonly [key in K]?: AlarmOptions };
   readonly optionsProp: string;
   /** The owner's own alarm topic, if it has one. */
   readonly topic?: ITopic;
+  /** Other dimensions for one alarm kind (e.g. the dead-letter queue's own name). */
+  dimensionsFor?(key: K): { readonly [name: string]: string } | undefined;
   /** Whether an alarm kind applies to this owner at all (e.g. only with reserved concurrency). */
   applies?(key: K): boolean;
   /**

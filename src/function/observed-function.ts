@@ -3,6 +3,7 @@ import { Alarm, IMetric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -13,6 +14,8 @@ import { validateFunctionProps } from './function-validation';
 import { PlatformReportMetrics } from './platform-report-metrics';
 import { buildAlarms } from '../core/alarm-builder';
 import { concreteMillis, concreteNumber } from '../core/errors';
+import { consumeQueue } from '../queue/queue-consumer';
+import { QueueConsumerOptions } from '../queue/queue-consumer-options';
 
 /**
  * Props of an ObservedFunction: every prop of `lambda.Function`, with safer defaults, plus the
@@ -85,6 +88,9 @@ export class ObservedFunction extends lambda.Function {
   /** The queue that receives failed asynchronous events, when the construct created it. */
   public readonly failureQueue?: IQueue;
 
+  /** The reserved concurrency given in the props, if any. */
+  public readonly reservedConcurrency?: number;
+
   private readonly ownLogGroup?: logs.LogGroup;
   private readonly platformReports: PlatformReportMetrics;
 
@@ -104,6 +110,7 @@ export class ObservedFunction extends lambda.Function {
       retryAttempts: userAsyncConfig ? props.retryAttempts ?? ObservedFunction.DEFAULT_RETRY_ATTEMPTS : undefined,
     });
 
+    this.reservedConcurrency = props.reservedConcurrentExecutions;
     if (!props.role) this.scopeLogPermissions();
 
     const logGroupRef: logs.ILogGroupRef = props.logGroup ?? this.createLogGroup(logRetention);
@@ -171,6 +178,21 @@ export class ObservedFunction extends lambda.Function {
     return this.platformReports.timeouts({ statistic: 'Sum', period: Duration.minutes(1), ...props });
   }
 
+  /**
+   * Consume an SQS queue with safe settings: batches of 10, partial batch responses, and synth-time
+   * checks for the mistakes that make consumers fail (visibility timeout below 6x the function
+   * timeout plus the batching window, batch size above 10 without a window, FIFO batches above 10,
+   * max concurrency outside 2-1000 or above the reserved concurrency). An ObservedQueue whose
+   * visibility timeout was not set is given one that fits. Any other queue gets the backpressure,
+   * stuck-consumer and dead-letter alarms from this wiring. A grant to send to the same queue is
+   * reported as a self-trigger loop.
+   *
+   * @returns the event source, for its mapping id
+   */
+  public consumeQueue(queue: IQueue, options?: QueueConsumerOptions): SqsEventSource {
+    return consumeQueue(this, queue, options);
+  }
+
   private createLogGroup(retention: logs.RetentionDays | undefined): logs.LogGroup {
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: retention ?? ObservedFunction.DEFAULT_LOG_RETENTION,
@@ -223,6 +245,12 @@ export class ObservedFunction extends lambda.Function {
       Validations.of(this).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason: 'Failed asynchronous events go to an on-failure destination (the construct\'s failure queue), which AWS recommends over a dead-letter queue because it records the error and request context; configuring both would deliver every failure twice.',
+      });
+    }
+    if (props.asyncFailureQueue === false && !props.deadLetterQueue && !props.deadLetterQueueEnabled && !props.deadLetterTopic && !props.onFailure) {
+      Validations.of(this).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: 'asyncFailureQueue is false: the function is stated to be invoked only synchronously or by event source mappings, so it has no asynchronous events to dead-letter.',
       });
     }
     const tracing = props.tracing ?? lambda.Tracing.ACTIVE;

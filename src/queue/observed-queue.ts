@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Validations } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -55,6 +55,9 @@ export class ObservedQueue extends sqs.Queue {
   /** The alarms this queue created. */
   public readonly alarms: Alarm[];
 
+  private readonly visibilityTimeoutGiven: boolean;
+  private requiredVisibilitySeconds?: number;
+
   constructor(scope: Construct, id: string, props: ObservedQueueProps = {}) {
     const path = `${scope.node.path}/${id}`;
     checkRange(path, 'maxReceiveCount', props.maxReceiveCount, 1, 1000);
@@ -65,6 +68,13 @@ export class ObservedQueue extends sqs.Queue {
       encryption: props.encryption ?? (props.encryptionMasterKey ? undefined : sqs.QueueEncryption.SQS_MANAGED),
       enforceSSL: props.enforceSSL ?? true,
     });
+
+    // Without an explicit visibility timeout, the queue takes the one its consumers need
+    // (`fn.consumeQueue`), else SQS's default of 30 seconds.
+    this.visibilityTimeoutGiven = props.visibilityTimeout !== undefined;
+    if (!this.visibilityTimeoutGiven) {
+      (this.node.defaultChild as sqs.CfnQueue).visibilityTimeout = Lazy.number({ produce: () => this.requiredVisibilitySeconds });
+    }
 
     if (!props.deadLetterQueue) {
       const dlq = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -97,5 +107,21 @@ export class ObservedQueue extends sqs.Queue {
       topic: alarmTopic,
       applies: key => key !== 'deadLetterQueueMessages' || dlqName !== undefined,
     });
+  }
+
+  /**
+   * Whether the visibility timeout follows the consumers (it was not given in the props).
+   * @internal
+   */
+  public _fitsVisibilityTimeout(): boolean {
+    return !this.visibilityTimeoutGiven;
+  }
+
+  /**
+   * Raises the visibility timeout to at least `seconds` (a consumer's 6x timeout + window).
+   * @internal
+   */
+  public _requireVisibilityTimeout(seconds: number): void {
+    this.requiredVisibilitySeconds = Math.max(this.requiredVisibilitySeconds ?? 0, seconds);
   }
 }

@@ -1,0 +1,172 @@
+import { Annotations, Aspects, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Policy } from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, IConstruct } from 'constructs';
+import { ObservedQueue } from './observed-queue';
+import { QUEUE_ALARMS } from './queue-alarm-catalog';
+import { QueueConsumerOptions } from './queue-consumer-options';
+import { buildAlarms } from '../core/alarm-builder';
+import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
+
+/** Lambda's limits for SQS event sources. */
+export const SQS_SOURCE_LIMITS = {
+  batchSizeWithoutWindow: 10,
+  batchSizeStandard: 10_000,
+  batchSizeFifo: 10,
+  maxBatchingWindowSeconds: 300,
+  maxConcurrency: { min: 2, max: 1000 },
+  /** AWS: visibility timeout at least 6x the function timeout, plus the batching window. */
+  visibilityTimeoutFactor: 6,
+  /** SQS's default visibility timeout. */
+  defaultVisibilitySeconds: 30,
+};
+
+const DEFAULT_BATCH_SIZE = 10;
+
+/** What the consumer wiring needs to know of the function. */
+export interface ConsumerFunction extends lambda.Function {
+  /** Reserved concurrency as given in the props (undefined when none). */
+  readonly reservedConcurrency?: number;
+}
+
+const CONSUMED = new WeakMap<lambda.Function, { queues: Set<sqs.IQueue>; maxConcurrencySum: number }>();
+
+/**
+ * Wires `fn` to consume `queue` with safe settings, checking at synth time what makes a consumer
+ * fail in production. The single implementation behind `ObservedFunction.consumeQueue`.
+ */
+export function consumeQueue(fn: ConsumerFunction, queue: sqs.IQueue, options: QueueConsumerOptions = {}): SqsEventSource {
+  const L = SQS_SOURCE_LIMITS;
+  const where = `consumeQueue(${queue.node.path})`;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const windowSeconds = options.maxBatchingWindow?.isUnresolved() ? undefined : options.maxBatchingWindow?.toSeconds() ?? 0;
+
+  checkRange(fn, `${where} batchSize`, batchSize, 1, queue.fifo ? L.batchSizeFifo : L.batchSizeStandard);
+  checkInteger(fn, `${where} batchSize`, batchSize);
+  if (!Token.isUnresolved(batchSize) && batchSize > L.batchSizeWithoutWindow && options.maxBatchingWindow === undefined) {
+    invalidProp(fn, `${where} batchSize`, batchSize, `above ${L.batchSizeWithoutWindow} a maxBatchingWindow is required`,
+      'Set maxBatchingWindow (for example Duration.seconds(5)), or lower batchSize to 10.');
+  }
+  if (queue.fifo && options.maxBatchingWindow !== undefined) {
+    invalidProp(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow.toHumanString(), 'FIFO queues do not support a batching window');
+  }
+  checkDurationSeconds(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow, 0, L.maxBatchingWindowSeconds);
+  checkRange(fn, `${where} maxConcurrency`, options.maxConcurrency, L.maxConcurrency.min, L.maxConcurrency.max);
+  checkInteger(fn, `${where} maxConcurrency`, options.maxConcurrency);
+
+  const state = CONSUMED.get(fn) ?? { queues: new Set<sqs.IQueue>(), maxConcurrencySum: 0 };
+  CONSUMED.set(fn, state);
+  if (state.queues.has(queue)) invalidProp(fn, where, 'called twice for the same queue', 'a function consumes a queue once');
+  checkReservedConcurrency(fn, where, state, options.maxConcurrency);
+  fitVisibilityTimeout(fn, queue, where, windowSeconds);
+
+  if (queue instanceof ObservedQueue) {
+    if (options.queueAlarms) {
+      invalidProp(fn, `${where} queueAlarms`, 'set', 'an ObservedQueue has its own alarms', `Set them with the ObservedQueue's alarms prop at ${queue.node.path}.`);
+    }
+  } else {
+    createQueueAlarms(fn, queue, options);
+  }
+  warnOnSelfLoop(fn, queue);
+
+  const source = new SqsEventSource(queue, {
+    batchSize,
+    maxBatchingWindow: options.maxBatchingWindow,
+    maxConcurrency: options.maxConcurrency,
+    reportBatchItemFailures: options.reportBatchItemFailures ?? true,
+  });
+  const before = new Set(fn.node.children);
+  fn.addEventSource(source);
+  state.queues.add(queue);
+  if (queue instanceof sqs.Queue && queue.deadLetterQueue) {
+    for (const mapping of fn.node.children.filter(c => !before.has(c))) {
+      Validations.of(mapping).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason: `SQS event source mappings take no on-failure destination: messages that keep failing move to the queue's dead-letter queue (${queue.deadLetterQueue.queue.node.path}) after maxReceiveCount receives.`,
+      });
+    }
+  }
+  return source;
+}
+
+function checkReservedConcurrency(fn: ConsumerFunction, where: string, state: { maxConcurrencySum: number },
+  maxConcurrency: number | undefined): void {
+  if (maxConcurrency === undefined || Token.isUnresolved(maxConcurrency)) return;
+  state.maxConcurrencySum += maxConcurrency;
+  const reserved = fn.reservedConcurrency;
+  if (reserved === undefined || Token.isUnresolved(reserved)) return;
+  if (reserved < state.maxConcurrencySum) {
+    invalidProp(fn, `${where} maxConcurrency`, maxConcurrency,
+      `the function's queues may then run ${state.maxConcurrencySum} invocations at once, above its reservedConcurrentExecutions of ${reserved}`,
+      'Lambda would throttle the excess and return messages to the queue. Raise reservedConcurrentExecutions or lower maxConcurrency.');
+  }
+}
+
+/**
+ * AWS: the queue's visibility timeout must be at least 6x the function timeout plus the batching
+ * window, or messages reappear while a batch is still being processed. An ObservedQueue whose
+ * visibility timeout was not set is given one that fits; any other queue is checked.
+ */
+function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: string, windowSeconds: number | undefined): void {
+  const timeoutMs = concreteMillis(fn.timeout ?? Duration.seconds(3));
+  if (timeoutMs === undefined || windowSeconds === undefined) return;
+  const factor = SQS_SOURCE_LIMITS.visibilityTimeoutFactor;
+  const requiredSeconds = Math.ceil(factor * timeoutMs / 1000 + windowSeconds);
+  if (queue instanceof ObservedQueue && queue._fitsVisibilityTimeout()) {
+    queue._requireVisibilityTimeout(requiredSeconds);
+    return;
+  }
+  const cfn = queue.node.defaultChild;
+  if (!(cfn instanceof sqs.CfnQueue)) return; // an imported queue: its settings are not known here
+  const visibility = cfn.visibilityTimeout ?? SQS_SOURCE_LIMITS.defaultVisibilitySeconds;
+  if (Token.isUnresolved(visibility)) return;
+  if (visibility < requiredSeconds) {
+    invalidProp(fn, `${where} visibilityTimeout`, `${visibility} seconds`,
+      `allowed is at least ${requiredSeconds} seconds (${factor} x the function timeout of ${timeoutMs / 1000} seconds + a batching window of ${windowSeconds} seconds)`,
+      `Set the queue's visibilityTimeout to Duration.seconds(${requiredSeconds}) or more, or lower the function timeout.`);
+  }
+}
+
+function createQueueAlarms(fn: lambda.Function, queue: sqs.IQueue, options: QueueConsumerOptions): void {
+  const owner = new Construct(fn, `${queue.node.id}Alarms`);
+  const dlq = queue instanceof sqs.Queue ? queue.deadLetterQueue?.queue : undefined;
+  buildAlarms(QUEUE_ALARMS, {
+    owner,
+    dimensions: { QueueName: queue.queueName },
+    dimensionsFor: key => key === 'deadLetterQueueMessages' && dlq ? { QueueName: dlq.queueName } : undefined,
+    options: options.queueAlarms,
+    optionsProp: `consumeQueue(${queue.node.path}) queueAlarms`,
+    applies: key => key !== 'deadLetterQueueMessages' || dlq !== undefined,
+  });
+}
+
+/**
+ * A function that may send to a queue it consumes from is a loop. Lambda's recursive loop
+ * detection (RecursiveLoop TERMINATE) stops it at run time; say so at synth as well. Checked
+ * when the app is prepared, so grants made after `consumeQueue` count.
+ */
+function warnOnSelfLoop(fn: lambda.Function, queue: sqs.IQueue): void {
+  Aspects.of(fn).add({
+    visit(node: IConstruct) {
+      if (node !== fn || !fn.role) return;
+      const stack = Stack.of(fn);
+      const queueArn = JSON.stringify(stack.resolve(queue.queueArn));
+      const policy = fn.role.node.tryFindChild('DefaultPolicy');
+      if (!(policy instanceof Policy)) return;
+      const statements: Array<{ Action?: string | string[]; Resource?: unknown; Effect?: string }> =
+        stack.resolve(policy.document).Statement ?? [];
+      const sends = statements.some(s => s.Effect === 'Allow'
+        && [s.Action].flat().some(a => a === 'sqs:SendMessage' || a === 'sqs:*')
+        && [s.Resource].flat().some(r => JSON.stringify(r) === queueArn));
+      if (!sends) return;
+      const loop = (fn.node.defaultChild as lambda.CfnFunction).recursiveLoop;
+      const stopped = loop === undefined || loop === lambda.RecursiveLoop.TERMINATE
+        ? 'Lambda\'s recursive loop detection (RecursiveLoop TERMINATE) stops it after about 16 round trips, but every message it sends back is processed again until then'
+        : 'RecursiveLoop is ALLOW, so nothing stops it';
+      Annotations.of(fn).addWarningV2('cdk-observed:QueueSelfLoop',
+        `${fn.node.path} consumes ${queue.node.path} and may also send messages to it: a self-trigger loop. ${stopped}. Send to a different queue, or make sure the handler never sends what it consumed.`);
+    },
+  });
+}
