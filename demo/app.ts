@@ -12,7 +12,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AlarmNotifications, ObservedFunction, ObservedQueue } from '../src';
+import { AlarmNotifications, ObservedFunction, ObservedQueue, ObservedTable } from '../src';
 
 // Stand-ins for your bundled handler code.
 const API_CODE = `
@@ -43,9 +43,8 @@ class OrdersService extends Stack {
     const alerts = new sns.Topic(this, 'Alerts', { enforceSSL: true });
     AlarmNotifications.sendTo(this, alerts);
 
-    const orders = new dynamodb.TableV2(this, 'Orders', {
+    const orders = new ObservedTable(this, 'Orders', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     });
 
     const worker = new ObservedFunction(this, 'Worker', {

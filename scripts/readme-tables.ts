@@ -9,6 +9,8 @@ import { AlarmCatalog, describeCondition, describeMetric, describeWindow } from 
 import { FUNCTION_ALARMS } from '../src/function/function-alarm-catalog';
 import { ObservedFunction } from '../src/function/observed-function';
 import { QUEUE_ALARMS } from '../src/queue/queue-alarm-catalog';
+import { TABLE_ALARMS } from '../src/table/table-alarm-catalog';
+import { TABLE_STREAM_ALARMS } from '../src/table/table-stream-alarm-catalog';
 
 export const README = join(__dirname, '..', 'README.md');
 
@@ -48,6 +50,8 @@ export function renderedSections(): Record<string, string> {
     'function-defaults': functionDefaultsTable(),
     'function-alarms': alarmTable(FUNCTION_ALARMS),
     'queue-alarms': alarmTable(QUEUE_ALARMS),
+    'table-alarms': alarmTable(TABLE_ALARMS),
+    'table-stream-alarms': alarmTable(TABLE_STREAM_ALARMS),
   };
 }
 

@@ -5,3 +5,7 @@ export * from './function/observed-function';
 export * from './queue/queue-alarm-options';
 export * from './queue/observed-queue';
 export * from './queue/queue-consumer-options';
+export * from './table/table-alarm-options';
+export * from './table/observed-table';
+export * from './table/table-stream-options';
+export * from './bucket/bucket-consumer-options';

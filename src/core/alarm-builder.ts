@@ -114,7 +114,7 @@ function metricFor<K extends string>(key: K, entry: AlarmEntry, target: AlarmTar
     namespace: source.namespace,
     metricName: source.metricName,
     statistic: source.statistic,
-    dimensionsMap: { ...(target.dimensionsFor?.(key) ?? target.dimensions) },
+    dimensionsMap: { ...(target.dimensionsFor?.(key) ?? target.dimensions), ...source.dimensions },
     period,
   });
   if (entry.math) {

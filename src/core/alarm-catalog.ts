@@ -7,6 +7,8 @@ export interface MetricSource {
   readonly namespace: string;
   readonly metricName: string;
   readonly statistic: string;
+  /** Dimensions of this metric beyond the owner's (e.g. DynamoDB's Operation). */
+  readonly dimensions?: { readonly [name: string]: string };
 }
 
 /** Namespace marker: the construct derives this metric from its logs with a metric filter. */

@@ -1,21 +1,28 @@
-import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, IMetric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Alarm, CfnAlarm, IMetric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { IBucket } from 'aws-cdk-lib/aws-s3';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
-import { IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ALARMS } from './function-alarm-catalog';
 import { FunctionAlarmOptions } from './function-alarm-options';
 import { validateFunctionProps } from './function-validation';
 import { PlatformReportMetrics } from './platform-report-metrics';
+import { consumeBucket } from '../bucket/bucket-consumer';
+import { BucketConsumerOptions } from '../bucket/bucket-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
 import { concreteMillis, concreteNumber } from '../core/errors';
+import { createFailureQueue } from '../core/failure-queue';
 import { consumeQueue } from '../queue/queue-consumer';
 import { QueueConsumerOptions } from '../queue/queue-consumer-options';
+import { consumeTableStream } from '../table/table-stream-consumer';
+import { TableStreamConsumerOptions } from '../table/table-stream-options';
 
 /**
  * Props of an ObservedFunction: every prop of `lambda.Function`, with safer defaults, plus the
@@ -93,6 +100,7 @@ export class ObservedFunction extends lambda.Function {
 
   private readonly ownLogGroup?: logs.LogGroup;
   private readonly platformReports: PlatformReportMetrics;
+  private readonly timeoutGiven: boolean;
 
   constructor(scope: Construct, id: string, props: ObservedFunctionProps) {
     validateFunctionProps(`${scope.node.path}/${id}`, props);
@@ -111,6 +119,7 @@ export class ObservedFunction extends lambda.Function {
     });
 
     this.reservedConcurrency = props.reservedConcurrentExecutions;
+    this.timeoutGiven = props.timeout !== undefined;
     if (!props.role) this.scopeLogPermissions();
 
     const logGroupRef: logs.ILogGroupRef = props.logGroup ?? this.createLogGroup(logRetention);
@@ -162,6 +171,23 @@ export class ObservedFunction extends lambda.Function {
   }
 
   /**
+   * Lowers the default timeout to `maxSeconds` when the props set none (an API integration gives
+   * up after its own timeout, so the function must end before it). The duration alarm keeps its
+   * share of the timeout. Returns whether the timeout was lowered.
+   * @internal
+   */
+  public _fitDefaultTimeout(maxSeconds: number): boolean {
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
+    const current = cfn.timeout;
+    if (this.timeoutGiven || current === undefined || Token.isUnresolved(current) || current <= maxSeconds) return false;
+    cfn.timeout = maxSeconds;
+    (this as { timeout?: Duration }).timeout = Duration.seconds(maxSeconds);
+    const alarm = this.node.tryFindChild('DurationNearTimeoutAlarm')?.node.defaultChild;
+    if (alarm instanceof CfnAlarm && typeof alarm.threshold === 'number') alarm.threshold = alarm.threshold * maxSeconds / current;
+    return true;
+  }
+
+  /**
    * The log group the function writes to (the one the construct created, or the one passed in).
    */
   public get logGroup(): logs.ILogGroup {
@@ -193,6 +219,29 @@ export class ObservedFunction extends lambda.Function {
     return consumeQueue(this, queue, options);
   }
 
+  /**
+   * Consume a DynamoDB table's stream with failure handling that cannot block a shard (bisect on
+   * error, a 6-hour max record age, 3 retries, an SQS failure queue), partial batch responses, and
+   * IteratorAge and failed-record alarms. Records the function wrote itself are dropped by event
+   * filtering (`dropOwnWrites`), so writing back to the table cannot loop: the function marks its
+   * writes with the attribute and value in its `OBSERVED_WRITE_MARKER_ATTRIBUTE` and
+   * `OBSERVED_WRITE_MARKER` environment variables.
+   *
+   * @returns the event source, for its mapping id
+   */
+  public consumeTableStream(table: ITable, options?: TableStreamConsumerOptions): DynamoEventSource {
+    return consumeTableStream(this, table, options);
+  }
+
+  /**
+   * Consume a bucket's object notifications with key spaces that cannot loop: notifications only
+   * for `inputPrefix` (read access there), write access only under `outputPrefix`, and a synth
+   * error when the two overlap or when the function writes to a bucket without an input prefix.
+   */
+  public consumeBucket(bucket: IBucket, options?: BucketConsumerOptions): void {
+    consumeBucket(this, bucket, options);
+  }
+
   private createLogGroup(retention: logs.RetentionDays | undefined): logs.LogGroup {
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: retention ?? ObservedFunction.DEFAULT_LOG_RETENTION,
@@ -221,11 +270,7 @@ export class ObservedFunction extends lambda.Function {
   }
 
   private createFailureQueue(userAsyncConfig: boolean): Queue {
-    const queue = new Queue(this, 'FailureQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    const queue = createFailureQueue(this, 'FailureQueue', 'the function\'s failed asynchronous invocations');
     if (!userAsyncConfig) {
       this.configureAsyncInvoke({
         onFailure: new SqsDestination(queue),
@@ -233,10 +278,6 @@ export class ObservedFunction extends lambda.Function {
         retryAttempts: ObservedFunction.DEFAULT_RETRY_ATTEMPTS,
       });
     }
-    Validations.of(queue).acknowledge(
-      { id: 'AwsSolutions-SQS3', reason: 'This queue is the on-failure destination of the function\'s asynchronous invocations; it has no consumer to redrive from, and its messages are the failures themselves.' },
-      { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is the on-failure destination of the function\'s asynchronous invocations; a redrive policy behind it would have no consumer.' },
-    );
     return queue;
   }
 

@@ -1,14 +1,14 @@
-import { Annotations, Aspects, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Policy } from 'aws-cdk-lib/aws-iam';
+import { Annotations, Duration, Token, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { ObservedQueue } from './observed-queue';
 import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueConsumerOptions } from './queue-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
+import { mayPerform, whenPrepared } from '../core/grants';
 
 /** Lambda's limits for SQS event sources. */
 export const SQS_SOURCE_LIMITS = {
@@ -148,25 +148,13 @@ function createQueueAlarms(fn: lambda.Function, queue: sqs.IQueue, options: Queu
  * when the app is prepared, so grants made after `consumeQueue` count.
  */
 function warnOnSelfLoop(fn: lambda.Function, queue: sqs.IQueue): void {
-  Aspects.of(fn).add({
-    visit(node: IConstruct) {
-      if (node !== fn || !fn.role) return;
-      const stack = Stack.of(fn);
-      const queueArn = JSON.stringify(stack.resolve(queue.queueArn));
-      const policy = fn.role.node.tryFindChild('DefaultPolicy');
-      if (!(policy instanceof Policy)) return;
-      const statements: Array<{ Action?: string | string[]; Resource?: unknown; Effect?: string }> =
-        stack.resolve(policy.document).Statement ?? [];
-      const sends = statements.some(s => s.Effect === 'Allow'
-        && [s.Action].flat().some(a => a === 'sqs:SendMessage' || a === 'sqs:*')
-        && [s.Resource].flat().some(r => JSON.stringify(r) === queueArn));
-      if (!sends) return;
-      const loop = (fn.node.defaultChild as lambda.CfnFunction).recursiveLoop;
-      const stopped = loop === undefined || loop === lambda.RecursiveLoop.TERMINATE
-        ? 'Lambda\'s recursive loop detection (RecursiveLoop TERMINATE) stops it after about 16 round trips, but every message it sends back is processed again until then'
-        : 'RecursiveLoop is ALLOW, so nothing stops it';
-      Annotations.of(fn).addWarningV2('cdk-observed:QueueSelfLoop',
-        `${fn.node.path} consumes ${queue.node.path} and may also send messages to it: a self-trigger loop. ${stopped}. Send to a different queue, or make sure the handler never sends what it consumed.`);
-    },
+  whenPrepared(fn, () => {
+    if (!mayPerform(fn, a => a === 'sqs:SendMessage' || a === 'sqs:*', queue.queueArn)) return;
+    const loop = (fn.node.defaultChild as lambda.CfnFunction).recursiveLoop;
+    const stopped = loop === undefined || loop === lambda.RecursiveLoop.TERMINATE
+      ? 'Lambda\'s recursive loop detection (RecursiveLoop TERMINATE) stops it after about 16 round trips, but every message it sends back is processed again until then'
+      : 'RecursiveLoop is ALLOW, so nothing stops it';
+    Annotations.of(fn).addWarningV2('cdk-observed:QueueSelfLoop',
+      `${fn.node.path} consumes ${queue.node.path} and may also send messages to it: a self-trigger loop. ${stopped}. Send to a different queue, or make sure the handler never sends what it consumed.`);
   });
 }
