@@ -9,3 +9,4 @@ export * from './table/table-alarm-options';
 export * from './table/observed-table';
 export * from './table/table-stream-options';
 export * from './bucket/bucket-consumer-options';
+export * from './function/provisioned-concurrency-options';

@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { BucketConsumerOptions } from './bucket-consumer-options';
 import { invalidProp } from '../core/errors';
+import { invokeTargetOf } from '../core/invoke-target';
 import { wildcardResourceFindingId } from '../core/nag-ids';
 
 /**
@@ -50,7 +51,7 @@ export function consumeBucket(fn: lambda.Function, bucket: s3.IBucket, options: 
   const filter: s3.NotificationKeyFilter = { prefix: inputPrefix || undefined, suffix };
   const filters = filter.prefix !== undefined || filter.suffix !== undefined ? [filter] : [];
   for (const event of options.events ?? [s3.EventType.OBJECT_CREATED]) {
-    bucket.addEventNotification(event, new LambdaDestination(fn), ...filters);
+    bucket.addEventNotification(event, new LambdaDestination(invokeTargetOf(fn)), ...filters);
   }
   acknowledgeNotificationsHandler(Stack.of(bucket));
 }

@@ -28,8 +28,8 @@ export interface AlarmTarget<K extends string> {
    * of the timeout to milliseconds). Undefined when it cannot be known at synth (a token).
    */
   absoluteThreshold?(key: K, threshold: number): number | undefined;
-  /** The metric of an entry derived from logs (the owner creates the metric filter). */
-  logMetric?(key: K, entry: AlarmEntry, absoluteThreshold: number, period: Duration): IMetric;
+  /** A metric the owner derives from its logs (it creates the metric filter on demand). */
+  logMetric?(key: K, source: MetricSource, absoluteThreshold: number, period: Duration): IMetric;
 }
 
 /** The settings an alarm ends up with: the catalog entry overlaid with the user's options. */
@@ -110,22 +110,23 @@ export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry
 }
 
 function metricFor<K extends string>(key: K, entry: AlarmEntry, target: AlarmTarget<K>, threshold: number, period: Duration): IMetric {
-  const awsMetric = (source: MetricSource) => new Metric({
-    namespace: source.namespace,
-    metricName: source.metricName,
-    statistic: source.statistic,
-    dimensionsMap: { ...(target.dimensionsFor?.(key) ?? target.dimensions), ...source.dimensions },
-    period,
-  });
+  const metric = (source: MetricSource): IMetric => {
+    if (source.namespace === LOG_DERIVED) {
+      if (!target.logMetric) throw new Error(`internal: ${entry.id} needs a log-derived metric and its owner gives none`);
+      return target.logMetric(key, source, threshold, period);
+    }
+    return new Metric({
+      namespace: source.namespace,
+      metricName: source.metricName,
+      statistic: source.statistic,
+      dimensionsMap: { ...(target.dimensionsFor?.(key) ?? target.dimensions), ...source.dimensions },
+      period,
+    });
+  };
   if (entry.math) {
     const usingMetrics: { [id: string]: IMetric } = {};
-    for (const [id, source] of Object.entries(entry.math.metrics)) usingMetrics[id] = awsMetric(source);
+    for (const [id, source] of Object.entries(entry.math.metrics)) usingMetrics[id] = metric(source);
     return new MathExpression({ expression: entry.math.expression, usingMetrics, period, label: entry.id });
   }
-  const source = entry.metric!;
-  if (source.namespace === LOG_DERIVED) {
-    if (!target.logMetric) throw new Error(`internal: ${entry.id} needs a log-derived metric and its owner gives none`);
-    return target.logMetric(key, entry, threshold, period);
-  }
-  return awsMetric(source);
+  return metric(entry.metric!);
 }

@@ -81,4 +81,37 @@ export interface FunctionAlarmOptions {
    * @default - on: >= 90 percent of reserved concurrency in 2 of 3 minutes
    */
   readonly concurrencyPercentOfReserved?: AlarmOptions;
+
+  /**
+   * Invocations that found every provisioned environment busy and ran on an on-demand one (with a
+   * possible cold start), as a count. Only with provisioned concurrency.
+   *
+   * @default - on: > 0 in 2 of 3 minutes
+   */
+  readonly provisionedConcurrencySpillover?: AlarmOptions;
+
+  /**
+   * Provisioned concurrency in use, in percent of what is provisioned: spillover is near. Only
+   * with provisioned concurrency.
+   *
+   * @default - on: > 90 percent in 3 of 3 minutes
+   */
+  readonly provisionedConcurrencyUtilizationPercent?: AlarmOptions;
+
+  /**
+   * Provisioned concurrency in use stayed low for a whole day, in percent: you pay for idle
+   * environments. The metric is not emitted while idle, so missing data counts as low. Only with
+   * provisioned concurrency.
+   *
+   * @default - on: < 20 percent in every hour of a day
+   */
+  readonly provisionedConcurrencyIdlePercent?: AlarmOptions;
+
+  /**
+   * Cold starts as a share of invocations, in percent, from the `platform.report` records that
+   * carry an init duration.
+   *
+   * @default - off; when on: > 5 percent in 3 of 3 periods of 5 minutes
+   */
+  readonly coldStartPercent?: AlarmOptions;
 }

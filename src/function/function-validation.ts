@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { ObservedFunctionProps } from './observed-function';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
@@ -22,6 +23,26 @@ export function validateFunctionProps(path: string, props: ObservedFunctionProps
   checkDurationSeconds(path, 'maxEventAge', props.maxEventAge, L.maxEventAgeSeconds.min, L.maxEventAgeSeconds.max);
   checkRange(path, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions, L.reservedConcurrency.min, L.reservedConcurrency.max);
   checkInteger(path, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions);
+
+  const pc = props.provisionedConcurrency;
+  if (pc) {
+    checkRange(path, 'provisionedConcurrency.executions', pc.executions, 1, L.reservedConcurrency.max);
+    checkInteger(path, 'provisionedConcurrency.executions', pc.executions);
+    if (pc.maxExecutions !== undefined && !Token.isUnresolved(pc.executions)) {
+      checkRange(path, 'provisionedConcurrency.maxExecutions', pc.maxExecutions, pc.executions, L.reservedConcurrency.max);
+      checkInteger(path, 'provisionedConcurrency.maxExecutions', pc.maxExecutions);
+    }
+    checkRange(path, 'provisionedConcurrency.utilizationTargetPercent', pc.utilizationTargetPercent, 10, 90, 'percent');
+    const most = pc.maxExecutions ?? pc.executions;
+    const reserved = props.reservedConcurrentExecutions;
+    if (reserved !== undefined && !Token.isUnresolved(reserved) && !Token.isUnresolved(most) && most > reserved) {
+      invalidProp(path, 'provisionedConcurrency', `${most} executions`, `at most reservedConcurrentExecutions (${reserved}) is allowed`,
+        'Lambda cannot provision more environments than the function may run.');
+    }
+    if (pc.aliasName !== undefined && !Token.isUnresolved(pc.aliasName) && !/^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(pc.aliasName)) {
+      invalidProp(path, 'provisionedConcurrency.aliasName', `'${pc.aliasName}'`, 'allowed are 1-128 letters, digits, - and _, not only digits');
+    }
+  }
 
   const logAlarms = (['timeouts', 'memoryUsedPercent'] as const).filter(k => props.alarms?.[k]?.enabled !== false);
   if (logAlarms.length === 0) return;

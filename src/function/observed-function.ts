@@ -1,4 +1,4 @@
-import { Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, CfnAlarm, IMetric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -14,6 +14,7 @@ import { FUNCTION_ALARMS } from './function-alarm-catalog';
 import { FunctionAlarmOptions } from './function-alarm-options';
 import { validateFunctionProps } from './function-validation';
 import { PlatformReportMetrics } from './platform-report-metrics';
+import { ProvisionedConcurrencyOptions } from './provisioned-concurrency-options';
 import { consumeBucket } from '../bucket/bucket-consumer';
 import { BucketConsumerOptions } from '../bucket/bucket-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
@@ -59,6 +60,15 @@ export interface ObservedFunctionProps extends lambda.FunctionProps {
    * @default true
    */
   readonly asyncFailureQueue?: boolean;
+
+  /**
+   * Provisioned concurrency on an alias of a published version, which the construct's wiring
+   * then invokes. Versions are published with `currentVersionOptions` (whose removal policy
+   * defaults to DESTROY here, so replaced versions do not fill the code storage quota).
+   *
+   * @default - no provisioned concurrency, no alias
+   */
+  readonly provisionedConcurrency?: ProvisionedConcurrencyOptions;
 }
 
 /**
@@ -98,13 +108,16 @@ export class ObservedFunction extends lambda.Function {
   /** The reserved concurrency given in the props, if any. */
   public readonly reservedConcurrency?: number;
 
+  /** The alias that carries the provisioned concurrency, when there is one. */
+  public readonly alias?: lambda.Alias;
+
   private readonly ownLogGroup?: logs.LogGroup;
   private readonly platformReports: PlatformReportMetrics;
   private readonly timeoutGiven: boolean;
 
   constructor(scope: Construct, id: string, props: ObservedFunctionProps) {
     validateFunctionProps(`${scope.node.path}/${id}`, props);
-    const { alarms, alarmTopic, asyncFailureQueue, logRetention, ...functionProps } = props;
+    const { alarms, alarmTopic, asyncFailureQueue, logRetention, provisionedConcurrency, ...functionProps } = props;
     const userAsyncConfig = props.onFailure !== undefined || props.onSuccess !== undefined
       || props.maxEventAge !== undefined || props.retryAttempts !== undefined;
     super(scope, id, {
@@ -116,6 +129,9 @@ export class ObservedFunction extends lambda.Function {
       recursiveLoop: props.recursiveLoop ?? lambda.RecursiveLoop.TERMINATE,
       maxEventAge: userAsyncConfig ? props.maxEventAge ?? ObservedFunction.DEFAULT_MAX_EVENT_AGE : undefined,
       retryAttempts: userAsyncConfig ? props.retryAttempts ?? ObservedFunction.DEFAULT_RETRY_ATTEMPTS : undefined,
+      // published versions are not kept after they are replaced: each one counts toward the
+      // regional code storage quota
+      currentVersionOptions: { removalPolicy: RemovalPolicy.DESTROY, ...props.currentVersionOptions },
     });
 
     this.reservedConcurrency = props.reservedConcurrentExecutions;
@@ -137,6 +153,8 @@ export class ObservedFunction extends lambda.Function {
     const destination = props.onFailure !== undefined || this.failureQueue !== undefined;
 
     this.acknowledgeDefaults(props);
+    if (provisionedConcurrency) this.alias = this.createProvisionedAlias(provisionedConcurrency);
+    const aliasDimensions = this.alias ? { FunctionName: this.functionName, Resource: `${this.functionName}:${this.alias.aliasName}` } : undefined;
 
     const timeoutMs = concreteMillis(this.timeout);
     const memoryMb = concreteNumber(props.memorySize ?? ObservedFunction.DEFAULT_MEMORY_SIZE_MB);
@@ -153,6 +171,9 @@ export class ObservedFunction extends lambda.Function {
           case 'destinationDeliveryFailures': return destination;
           case 'deadLetterErrors': return deadLetter;
           case 'concurrencyPercentOfReserved': return props.reservedConcurrentExecutions !== undefined;
+          case 'provisionedConcurrencySpillover':
+          case 'provisionedConcurrencyUtilizationPercent':
+          case 'provisionedConcurrencyIdlePercent': return this.alias !== undefined;
           default: return true;
         }
       },
@@ -161,12 +182,21 @@ export class ObservedFunction extends lambda.Function {
           case 'durationP99PercentOfTimeout': return timeoutMs === undefined ? undefined : timeoutMs * threshold / 100;
           case 'memoryUsedPercent': return memoryMb === undefined ? undefined : memoryMb * threshold / 100;
           case 'concurrencyPercentOfReserved': return reserved === undefined ? undefined : reserved * threshold / 100;
+          // Lambda reports provisioned concurrency utilization as a fraction
+          case 'provisionedConcurrencyUtilizationPercent':
+          case 'provisionedConcurrencyIdlePercent': return threshold / 100;
           default: return threshold;
         }
       },
-      logMetric: (key, entry, threshold, period) => key === 'memoryUsedPercent'
-        ? this.platformReports.maxMemoryUsed(threshold, { statistic: entry.metric!.statistic, period })
-        : this.platformReports.timeouts({ statistic: entry.metric!.statistic, period }),
+      dimensionsFor: key => key.startsWith('provisionedConcurrency') ? aliasDimensions : undefined,
+      logMetric: (_key, source, threshold, period) => {
+        const options = { statistic: source.statistic, period };
+        switch (source.metricName) {
+          case 'MaxMemoryUsedMB': return this.platformReports.maxMemoryUsed(threshold, options);
+          case 'InitDurationMs': return this.platformReports.initDurations(options);
+          default: return this.platformReports.timeouts(options);
+        }
+      },
     });
   }
 
@@ -240,6 +270,38 @@ export class ObservedFunction extends lambda.Function {
    */
   public consumeBucket(bucket: IBucket, options?: BucketConsumerOptions): void {
     consumeBucket(this, bucket, options);
+  }
+
+  /**
+   * What the construct's wiring invokes: the provisioned-concurrency alias when there is one,
+   * else the function itself.
+   */
+  public get invokeTarget(): lambda.IFunction {
+    return this.alias ?? this;
+  }
+
+  /**
+   * Init duration of cold starts (ms), from the `platform.report` records; its SampleCount is the
+   * number of cold starts. Creates the metric filter on first use (a custom metric with data in
+   * every minute with a cold start).
+   *
+   * @default - average over 1 minute
+   */
+  public metricColdStartInitDuration(props?: MetricOptions): IMetric {
+    return this.platformReports.initDurations({ statistic: 'Average', period: Duration.minutes(1), ...props });
+  }
+
+  private createProvisionedAlias(options: ProvisionedConcurrencyOptions): lambda.Alias {
+    const alias = new lambda.Alias(this, 'Alias', {
+      aliasName: options.aliasName ?? 'live',
+      version: this.currentVersion,
+      provisionedConcurrentExecutions: options.executions,
+    });
+    if (options.maxExecutions !== undefined) {
+      alias.addAutoScaling({ minCapacity: options.executions, maxCapacity: options.maxExecutions })
+        .scaleOnUtilization({ utilizationTarget: (options.utilizationTargetPercent ?? 70) / 100 });
+    }
+    return alias;
   }
 
   private createLogGroup(retention: logs.RetentionDays | undefined): logs.LogGroup {

@@ -19,6 +19,7 @@ const REPORT = FilterPattern.stringValue('$.type', '=', 'platform.report');
 export class PlatformReportMetrics {
   private timeoutsFilter?: MetricFilter;
   private memoryFilter?: MetricFilter;
+  private initFilter?: MetricFilter;
 
   constructor(private readonly fn: lambda.Function, private readonly logGroup: ILogGroupRef) {}
 
@@ -45,5 +46,21 @@ export class PlatformReportMetrics {
       unit: undefined,
     });
     return this.memoryFilter.metric({ period: Duration.minutes(1), ...options });
+  }
+
+  /**
+   * Init duration (ms) of the invocations that were cold starts (their report carries
+   * `initDurationMs`); its SampleCount is the number of cold starts. Has data in every minute
+   * with a cold start, so it is created only on demand.
+   */
+  public initDurations(options: MetricOptions): IMetric {
+    this.initFilter ??= new MetricFilter(this.fn, 'InitDurationMetricFilter', {
+      logGroup: this.logGroup,
+      filterPattern: FilterPattern.all(REPORT, FilterPattern.numberValue('$.record.metrics.initDurationMs', '>=', 0)),
+      metricNamespace: LOG_METRIC_NAMESPACE,
+      metricName: `${this.fn.functionName}-InitDurationMs`,
+      metricValue: '$.record.metrics.initDurationMs',
+    });
+    return this.initFilter.metric({ period: Duration.minutes(1), ...options });
   }
 }

@@ -9,6 +9,7 @@ import { QueueConsumerOptions } from './queue-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
 import { mayPerform, whenPrepared } from '../core/grants';
+import { invokeTargetOf } from '../core/invoke-target';
 
 /** Lambda's limits for SQS event sources. */
 export const SQS_SOURCE_LIMITS = {
@@ -77,11 +78,12 @@ export function consumeQueue(fn: ConsumerFunction, queue: sqs.IQueue, options: Q
     maxConcurrency: options.maxConcurrency,
     reportBatchItemFailures: options.reportBatchItemFailures ?? true,
   });
-  const before = new Set(fn.node.children);
-  fn.addEventSource(source);
+  const target = invokeTargetOf(fn);
+  const before = new Set(target.node.children);
+  target.addEventSource(source);
   state.queues.add(queue);
   if (queue instanceof sqs.Queue && queue.deadLetterQueue) {
-    for (const mapping of fn.node.children.filter(c => !before.has(c))) {
+    for (const mapping of target.node.children.filter(c => !before.has(c))) {
       Validations.of(mapping).acknowledge({
         id: 'Serverless-LambdaEventSourceMappingDestination',
         reason: `SQS event source mappings take no on-failure destination: messages that keep failing move to the queue's dead-letter queue (${queue.deadLetterQueue.queue.node.path}) after maxReceiveCount receives.`,

@@ -11,6 +11,7 @@ import { buildAlarms } from '../core/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { mayPerform, whenPrepared } from '../core/grants';
+import { invokeTargetOf } from '../core/invoke-target';
 
 /** The environment variables that hand a function its write marker. */
 export const MARKER_ATTRIBUTE_ENV = 'OBSERVED_WRITE_MARKER_ATTRIBUTE';
@@ -59,7 +60,7 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
     reportBatchItemFailures: options.reportBatchItemFailures ?? true,
     filters: filters?.map(pattern => lambda.FilterCriteria.filter(pattern)),
   });
-  fn.addEventSource(source);
+  invokeTargetOf(fn).addEventSource(source);
 
   buildAlarms(TABLE_STREAM_ALARMS, {
     owner,

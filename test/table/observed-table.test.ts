@@ -95,7 +95,10 @@ describe('ObservedTable options', () => {
     const stack = testStack();
     new ObservedTable(stack, 'Orders', {
       ...KEY,
-      billing: dynamodb.Billing.provisioned({ readCapacity: dynamodb.Capacity.fixed(5), writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 20 }) }),
+      billing: dynamodb.Billing.provisioned({
+        readCapacity: dynamodb.Capacity.fixed(5),
+        writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 20 }),
+      }),
     });
     const template = synth(stack);
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmName);
