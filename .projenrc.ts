@@ -23,6 +23,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
 
+  // handlers in src/**/*.lambda.ts are bundled by esbuild (target node24); the runtime's AWS SDK v3
+  // is used (@aws-sdk/* stays external, projen's default for this runtime)
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
+
   // cdk-nag is needed at run time by the lint pack and its types are part of our API
   peerDeps: ['cdk-nag@^3.0.2'],
   devDeps: [
@@ -88,6 +92,9 @@ for (const dir of ['demo', 'bench', 'scripts']) {
 // npm 11.19 writes lock files that its own `npm ci` rejects (unrs-resolver lists optional
 // packages that were never published); 11.13 writes ones that install on a clean clone.
 project.tasks.tryFind('install')?.reset('npx -y npm@11.13.0 install --no-audit --no-fund');
+
+// The constructs load their handler bundles (assets/) at synth: bundle before jest on a clean clone.
+project.testTask.prependSpawn(project.bundler.bundleTask);
 
 // The demo app (cdk.json) synthesizes offline, with no AWS credentials.
 project.addTask('demo', {

@@ -10,3 +10,7 @@ export * from './table/observed-table';
 export * from './table/table-stream-options';
 export * from './bucket/bucket-consumer-options';
 export * from './function/provisioned-concurrency-options';
+export * from './account/code-storage-alarm-options';
+export * from './account/code-storage-monitor';
+export * from './account/account-concurrency-alarm-options';
+export * from './account/account-concurrency-monitor';

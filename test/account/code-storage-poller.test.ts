@@ -1,0 +1,542 @@
+import { createServer } from 'http';
+import { AddressInfo } from 'net';
+import {
+  AliasConfiguration,
+  DeleteFunctionCommand,
+  FunctionConfiguration,
+  GetAccountSettingsCommand,
+  LambdaClient,
+  ListAliasesCommand,
+  ListFunctionsCommand,
+  ResourceConflictException,
+  ServiceException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  backoffMs,
+  configFromEnv,
+  DeployEvent,
+  handler,
+  METRIC_SETTLE_MS,
+  onDeploy,
+  poll,
+  putResponse,
+  PollerConfig,
+  PollerDeps,
+  TIME_RESERVE_MS,
+} from '../../src/account/code-storage-poller.lambda';
+
+const lambdaMock = mockClient(LambdaClient);
+const GB = 1024 ** 3;
+const NOW = Date.UTC(2025, 0, 15, 10, 30);
+
+/** Deterministic dependencies: sleeps are recorded, not waited; log lines are collected. */
+function fakeDeps(overrides: Partial<PollerDeps> = {}): PollerDeps & { lines: string[]; sleeps: number[] } {
+  const lines: string[] = [];
+  const sleeps: number[] = [];
+  return {
+    client: new LambdaClient({ region: 'us-east-1' }),
+    sleep: async ms => { sleeps.push(ms); },
+    random: () => 0.5,
+    write: line => { lines.push(line); },
+    now: () => NOW,
+    remainingTimeMs: () => 300_000,
+    retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 },
+    ...overrides,
+    lines,
+    sleeps,
+  };
+}
+
+const records = (deps: { lines: string[] }) => deps.lines.map(l => JSON.parse(l) as Record<string, any>);
+const emfRecords = (deps: { lines: string[] }) => records(deps).filter(r => r._aws);
+const metricValues = (deps: { lines: string[] }) => Object.fromEntries(emfRecords(deps).flatMap(r =>
+  r._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => [m.Name, r[m.Name]])));
+
+const OFF: PollerConfig = { largestFunctions: 0, cleanupMode: 'OFF', versionsToKeep: 3, functionNamePrefixes: [] };
+
+function settings(usedBytes: number, limitBytes = 75 * GB) {
+  return { AccountUsage: { TotalCodeSize: usedBytes, FunctionCount: 42 }, AccountLimit: { TotalCodeSize: limitBytes } };
+}
+
+/** $LATEST and numbered versions 1..n of a function, version k being k MB. */
+function versionsOf(name: string, n: number, latestBytes = 1_000_000): FunctionConfiguration[] {
+  const list: FunctionConfiguration[] = [{ FunctionName: name, Version: '$LATEST', CodeSize: latestBytes }];
+  for (let k = 1; k <= n; k++) list.push({ FunctionName: name, Version: String(k), CodeSize: k * 1_000_000 });
+  return list;
+}
+
+function throttled(retryAfterSeconds?: string) {
+  return new TooManyRequestsException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 }, retryAfterSeconds, Type: 'User', Reason: 'CallerRateLimitExceeded' });
+}
+
+function awsError(name: string, httpStatusCode: number) {
+  return Object.assign(new Error(`${name} raised`), { name, $metadata: { httpStatusCode } });
+}
+
+const deletedQualifiers = () => lambdaMock.commandCalls(DeleteFunctionCommand).map(c => `${c.args[0].input.FunctionName}:${c.args[0].input.Qualifier}`);
+
+beforeEach(() => {
+  lambdaMock.reset();
+});
+
+describe('the metrics it writes (embedded metric format)', () => {
+  test('used bytes and used percent of the limit, in one EMF record with no dimensions', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(60 * GB));
+    const deps = fakeDeps();
+    const result = await poll(OFF, deps);
+
+    expect(result).toMatchObject({ usedBytes: 60 * GB, limitBytes: 75 * GB, usedPercent: 80 });
+    const [record] = emfRecords(deps);
+    expect(record._aws).toEqual({
+      Timestamp: NOW,
+      CloudWatchMetrics: [{
+        Namespace: 'CdkObserved/Lambda',
+        Dimensions: [[]],
+        Metrics: [{ Name: 'CodeStorageUsedBytes', Unit: 'Bytes' }, { Name: 'CodeStorageUsedPercent', Unit: 'Percent' }],
+      }],
+    });
+    expect(record.CodeStorageUsedBytes).toBe(60 * GB);
+    expect(record.CodeStorageUsedPercent).toBe(80);
+    expect(record.limitBytes).toBe(75 * GB);
+    expect(record.functionCount).toBe(42);
+  });
+
+  test('the percent is rounded to two decimals', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(1, 3));
+    const deps = fakeDeps();
+    await poll(OFF, deps);
+    expect(metricValues(deps).CodeStorageUsedPercent).toBe(33.33);
+  });
+
+  test('every log line is one JSON record (EMF needs the record alone on its line)', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(GB));
+    lambdaMock.on(ListFunctionsCommand).resolves({ Functions: versionsOf('f', 2) });
+    const deps = fakeDeps();
+    await poll({ ...OFF, largestFunctions: 1 }, deps);
+    expect(deps.lines).toHaveLength(2);
+    for (const line of deps.lines) {
+      expect(line).not.toContain('\n');
+      expect(() => JSON.parse(line)).not.toThrow();
+    }
+  });
+
+  test('GetAccountSettings without code storage figures is an error, and no metric is written', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves({ AccountUsage: {}, AccountLimit: { TotalCodeSize: 75 * GB } });
+    const deps = fakeDeps();
+    await expect(poll(OFF, deps)).rejects.toThrow('GetAccountSettings returned no code storage figures (usage undefined, limit 80530636800)');
+    expect(emfRecords(deps)).toEqual([]);
+  });
+
+  test('with largestFunctions 0 and cleanup off, only GetAccountSettings is called', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(GB));
+    await poll(OFF, fakeDeps());
+    expect(lambdaMock.calls().map(c => c.args[0].constructor.name)).toEqual(['GetAccountSettingsCommand']);
+  });
+});
+
+describe('largest functions (ListFunctions with every version, paginated)', () => {
+  test('follows NextMarker through every page and ranks functions by $LATEST plus all versions', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(GB));
+    lambdaMock.on(ListFunctionsCommand, { Marker: undefined }).resolves({ Functions: versionsOf('a', 2), NextMarker: 'page2' });
+    lambdaMock.on(ListFunctionsCommand, { Marker: 'page2' }).resolves({ Functions: versionsOf('b', 4), NextMarker: 'page3' });
+    lambdaMock.on(ListFunctionsCommand, { Marker: 'page3' }).resolves({ Functions: [...versionsOf('c', 1, 50_000_000), ...versionsOf('d', 0)] });
+    const deps = fakeDeps();
+    const result = await poll({ ...OFF, largestFunctions: 3 }, deps);
+
+    const calls = lambdaMock.commandCalls(ListFunctionsCommand).map(c => c.args[0].input);
+    expect(calls).toEqual([
+      { FunctionVersion: 'ALL', Marker: undefined, MaxItems: 50 },
+      { FunctionVersion: 'ALL', Marker: 'page2', MaxItems: 50 },
+      { FunctionVersion: 'ALL', Marker: 'page3', MaxItems: 50 },
+    ]);
+    expect(result.largestFunctions).toEqual([
+      { functionName: 'c', versions: 1, totalBytes: 51_000_000 },
+      { functionName: 'b', versions: 4, totalBytes: 11_000_000 },
+      { functionName: 'a', versions: 2, totalBytes: 4_000_000 },
+    ]);
+    const report = records(deps).find(r => r.message === 'largest functions by total version size');
+    expect(report?.functions).toEqual(result.largestFunctions);
+    // the list is in the log only: no per-function custom metrics (each would cost $0.30 a month)
+    expect(emfRecords(deps)).toHaveLength(1);
+  });
+});
+
+describe('retries with backoff', () => {
+  test('throttling is retried with exponentially growing, jittered waits', async () => {
+    lambdaMock.on(GetAccountSettingsCommand)
+      .rejectsOnce(throttled())
+      .rejectsOnce(awsError('ThrottlingException', 400))
+      .rejectsOnce(throttled())
+      .resolves(settings(GB));
+    const deps = fakeDeps();
+    await poll(OFF, deps);
+
+    expect(lambdaMock.commandCalls(GetAccountSettingsCommand)).toHaveLength(4);
+    // base 100 ms doubling: ceilings 100, 200, 400; random 0.5 puts each wait at 3/4 of its ceiling
+    expect(deps.sleeps).toEqual([75, 150, 300]);
+    const retries = records(deps).filter(r => r.message?.startsWith('retrying'));
+    expect(retries.map(r => [r.operation, r.attempt, r.error])).toEqual([
+      ['GetAccountSettings', 1, 'TooManyRequestsException'],
+      ['GetAccountSettings', 2, 'ThrottlingException'],
+      ['GetAccountSettings', 3, 'TooManyRequestsException'],
+    ]);
+  });
+
+  test('the jitter spreads each wait between half and all of its ceiling, capped', () => {
+    const policy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1_000 };
+    expect(backoffMs(1, policy, 0)).toBe(50);
+    expect(backoffMs(1, policy, 0.999999)).toBe(100);
+    expect(backoffMs(3, policy, 0)).toBe(200);
+    expect(backoffMs(8, policy, 1)).toBe(1_000);
+  });
+
+  test("the service's Retry-After is honoured (up to the cap)", async () => {
+    lambdaMock.on(GetAccountSettingsCommand).rejectsOnce(throttled('0.8')).resolves(settings(GB));
+    const deps = fakeDeps();
+    await poll(OFF, deps);
+    expect(deps.sleeps).toEqual([800]);
+    expect(backoffMs(1, { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 }, 0, throttled('30'))).toBe(1_000);
+  });
+
+  test('server errors (5xx) are retried too', async () => {
+    lambdaMock.on(GetAccountSettingsCommand)
+      .rejectsOnce(new ServiceException({ message: 'internal', $metadata: { httpStatusCode: 500 }, Type: 'Server' }))
+      .rejectsOnce(awsError('SomethingNew', 503))
+      .resolves(settings(GB));
+    const deps = fakeDeps();
+    await poll(OFF, deps);
+    expect(lambdaMock.commandCalls(GetAccountSettingsCommand)).toHaveLength(3);
+    expect(deps.sleeps).toEqual([75, 150]);
+  });
+
+  test('a throttle that outlasts every attempt fails the poll (and no metric is written)', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).rejects(throttled());
+    const deps = fakeDeps();
+    await expect(poll(OFF, deps)).rejects.toThrow('Rate exceeded');
+    expect(lambdaMock.commandCalls(GetAccountSettingsCommand)).toHaveLength(4);
+    expect(deps.sleeps).toEqual([75, 150, 300]);
+    expect(emfRecords(deps)).toEqual([]);
+  });
+
+  test('errors that retrying cannot fix (access denied) fail at once', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).rejects(awsError('AccessDeniedException', 403));
+    const deps = fakeDeps();
+    await expect(poll(OFF, deps)).rejects.toThrow('AccessDeniedException raised');
+    expect(lambdaMock.commandCalls(GetAccountSettingsCommand)).toHaveLength(1);
+    expect(deps.sleeps).toEqual([]);
+  });
+
+  test('a throttled page of the listing is retried and the listing continues from that page', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(GB));
+    lambdaMock.on(ListFunctionsCommand, { Marker: undefined }).resolves({ Functions: versionsOf('a', 1), NextMarker: 'p2' });
+    lambdaMock.on(ListFunctionsCommand, { Marker: 'p2' }).rejectsOnce(throttled()).resolves({ Functions: versionsOf('b', 2) });
+    const deps = fakeDeps();
+    const result = await poll({ ...OFF, largestFunctions: 5 }, deps);
+    expect(lambdaMock.commandCalls(ListFunctionsCommand).map(c => c.args[0].input.Marker)).toEqual([undefined, 'p2', 'p2']);
+    expect(result.largestFunctions.map(f => f.functionName)).toEqual(['b', 'a']);
+  });
+});
+
+describe('version cleanup', () => {
+  const KEEP3: PollerConfig = { largestFunctions: 0, cleanupMode: 'DELETE', versionsToKeep: 3, functionNamePrefixes: [] };
+
+  function account(functions: Record<string, number>, aliases: Record<string, AliasConfiguration[]> = {}) {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(70 * GB));
+    lambdaMock.on(ListFunctionsCommand).resolves({ Functions: Object.entries(functions).flatMap(([name, n]) => versionsOf(name, n)) });
+    lambdaMock.on(ListAliasesCommand).resolves({ Aliases: [] });
+    for (const [name, list] of Object.entries(aliases)) lambdaMock.on(ListAliasesCommand, { FunctionName: name }).resolves({ Aliases: list });
+    lambdaMock.on(DeleteFunctionCommand).resolves({});
+  }
+
+  test('keeps the newest N versions of each function and deletes the rest, with a version qualifier', async () => {
+    account({ orders: 6, users: 2 });
+    const deps = fakeDeps();
+    const result = await poll(KEEP3, deps);
+
+    expect(deletedQualifiers()).toEqual(['orders:3', 'orders:2', 'orders:1']);
+    expect(result.cleanup).toMatchObject({ mode: 'DELETE', bytes: 6_000_000, failures: [], skipped: [], stoppedEarly: false });
+    // users has no more than 3 versions: its aliases are not even read
+    expect(lambdaMock.commandCalls(ListAliasesCommand).map(c => c.args[0].input.FunctionName)).toEqual(['orders']);
+  });
+
+  test('$LATEST is never touched: every delete names a numbered version', async () => {
+    account({ a: 5, b: 9 });
+    await poll({ ...KEEP3, versionsToKeep: 1 }, fakeDeps());
+    const qualifiers = lambdaMock.commandCalls(DeleteFunctionCommand).map(c => c.args[0].input.Qualifier);
+    expect(qualifiers).toHaveLength(4 + 8);
+    for (const q of qualifiers) expect(q).toMatch(/^[0-9]+$/);
+    expect(lambdaMock.commandCalls(DeleteFunctionCommand).every(c => c.args[0].input.Qualifier !== undefined)).toBe(true);
+  });
+
+  test('versions an alias points to are kept, including the second version of a weighted alias', async () => {
+    account({ api: 10 }, {
+      api: [
+        { Name: 'live', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: { 4: 0.1 } } },
+        { Name: 'rollback', FunctionVersion: '5' },
+      ],
+    });
+    const deps = fakeDeps();
+    await poll(KEEP3, deps);
+    // newest 3 (10, 9, 8) and alias targets (2, 4, 5) stay
+    expect(deletedQualifiers()).toEqual(['api:7', 'api:6', 'api:3', 'api:1']);
+    const report = records(deps).find(r => r.message === 'deleted versions');
+    expect(report).toMatchObject({ functionName: 'api', keptNewest: 3, keptForAliases: ['2', '4', '5'] });
+  });
+
+  test('aliases are read through every page', async () => {
+    account({ api: 8 });
+    lambdaMock.on(ListAliasesCommand, { FunctionName: 'api', Marker: undefined }).resolves({ Aliases: [{ Name: 'a', FunctionVersion: '1' }], NextMarker: 'm2' });
+    lambdaMock.on(ListAliasesCommand, { FunctionName: 'api', Marker: 'm2' }).resolves({ Aliases: [{ Name: 'b', FunctionVersion: '3' }] });
+    await poll(KEEP3, fakeDeps());
+    expect(lambdaMock.commandCalls(ListAliasesCommand).map(c => c.args[0].input.Marker)).toEqual([undefined, 'm2']);
+    expect(deletedQualifiers()).toEqual(['api:5', 'api:4', 'api:2']);
+  });
+
+  test('versions are ordered by number, not as text (10 is newer than 9)', async () => {
+    account({ f: 12 });
+    await poll({ ...KEEP3, versionsToKeep: 2 }, fakeDeps());
+    expect(deletedQualifiers()).not.toContain('f:12');
+    expect(deletedQualifiers()).not.toContain('f:11');
+    expect(deletedQualifiers()).toContain('f:10');
+  });
+
+  test('dry run: nothing is deleted; what would be is logged and counted', async () => {
+    account({ orders: 5 }, { orders: [{ Name: 'live', FunctionVersion: '1' }] });
+    const deps = fakeDeps();
+    const result = await poll({ ...KEEP3, cleanupMode: 'DRY_RUN' }, deps);
+
+    expect(lambdaMock.commandCalls(DeleteFunctionCommand)).toHaveLength(0);
+    expect(result.cleanup?.versions).toEqual([{ functionName: 'orders', version: '2', codeSize: 2_000_000 }]);
+    const report = records(deps).find(r => r.message === 'versions a cleanup would delete (dry run)');
+    expect(report).toMatchObject({ mode: 'DRY_RUN', functionName: 'orders', versions: [{ version: '2', codeSize: 2_000_000 }], keptForAliases: ['1'] });
+    expect(metricValues(deps)).toEqual({
+      CodeStorageUsedBytes: 70 * GB,
+      CodeStorageUsedPercent: 93.33,
+      VersionsDeletable: 1,
+      CodeStorageReclaimableBytes: 2_000_000,
+    });
+  });
+
+  test('deletions are counted in their own metrics', async () => {
+    account({ orders: 5 });
+    const deps = fakeDeps();
+    await poll(KEEP3, deps);
+    const cleanupRecord = emfRecords(deps)[1];
+    expect(cleanupRecord._aws.CloudWatchMetrics[0].Metrics).toEqual([
+      { Name: 'VersionsDeleted', Unit: 'Count' },
+      { Name: 'CodeStorageFreedBytes', Unit: 'Bytes' },
+    ]);
+    expect(cleanupRecord).toMatchObject({ VersionsDeleted: 2, CodeStorageFreedBytes: 3_000_000, mode: 'DELETE' });
+  });
+
+  test('nothing to delete writes no cleanup metric (a custom metric is billed by the hours it has data)', async () => {
+    account({ orders: 3 });
+    const deps = fakeDeps();
+    await poll(KEEP3, deps);
+    expect(emfRecords(deps)).toHaveLength(1);
+    expect(records(deps).find(r => r.message === 'version cleanup summary')).toMatchObject({ versions: 0, failures: [] });
+  });
+
+  test('only functions whose names start with a configured prefix are cleaned up', async () => {
+    account({ 'orders-api': 5, 'orders-worker': 5, 'payments': 5 });
+    await poll({ ...KEEP3, functionNamePrefixes: ['orders-'] }, fakeDeps());
+    expect(deletedQualifiers()).toEqual(['orders-api:2', 'orders-api:1', 'orders-worker:2', 'orders-worker:1']);
+    expect(lambdaMock.commandCalls(ListAliasesCommand).map(c => c.args[0].input.FunctionName)).not.toContain('payments');
+  });
+
+  test('a throttled delete is retried', async () => {
+    account({ f: 4 });
+    lambdaMock.on(DeleteFunctionCommand).rejectsOnce(throttled()).resolves({});
+    const deps = fakeDeps();
+    const result = await poll(KEEP3, deps);
+    expect(deletedQualifiers()).toEqual(['f:1', 'f:1']);
+    expect(result.cleanup?.versions).toHaveLength(1);
+    expect(deps.sleeps).toEqual([75]);
+  });
+
+  test('a version Lambda refuses to delete (an alias now points to it, already gone) is skipped, not an error', async () => {
+    account({ f: 5 });
+    lambdaMock.on(DeleteFunctionCommand, { Qualifier: '2' }).rejects(new ResourceConflictException({ message: 'in use', $metadata: {}, Type: 'User' }));
+    lambdaMock.on(DeleteFunctionCommand, { Qualifier: '1' }).rejects(awsError('ResourceNotFoundException', 404));
+    const result = await poll(KEEP3, fakeDeps());
+    expect(result.cleanup?.versions).toEqual([]);
+    expect(result.cleanup?.skipped.map(s => [s.version, s.reason])).toEqual([
+      ['2', 'in use or being updated (an alias may point to it now)'],
+      ['1', 'already deleted'],
+    ]);
+  });
+
+  test('a failed delete fails the poll, after the storage metric and the report are written', async () => {
+    account({ a: 5, b: 4 });
+    lambdaMock.on(DeleteFunctionCommand, { FunctionName: 'a', Qualifier: '2' }).rejects(awsError('AccessDeniedException', 403));
+    const deps = fakeDeps();
+    await expect(poll(KEEP3, deps)).rejects.toThrow('version cleanup: 1 call(s) failed, first DeleteFunction on a:2: AccessDeniedException');
+    // the other deletions still ran
+    expect(deletedQualifiers()).toEqual(['a:2', 'a:1', 'b:1']);
+    expect(metricValues(deps)).toMatchObject({ CodeStorageUsedBytes: 70 * GB, VersionsDeleted: 2 });
+    const summary = records(deps).find(r => r.message === 'version cleanup summary');
+    expect(summary).toMatchObject({ level: 'ERROR', failures: [{ functionName: 'a', version: '2', operation: 'DeleteFunction', error: 'AccessDeniedException' }] });
+  });
+
+  test('when the aliases cannot be read, nothing of that function is deleted', async () => {
+    account({ a: 6, b: 6 });
+    lambdaMock.on(ListAliasesCommand, { FunctionName: 'a' }).rejects(awsError('AccessDeniedException', 403));
+    const deps = fakeDeps();
+    await expect(poll(KEEP3, deps)).rejects.toThrow('first ListAliases on a: AccessDeniedException');
+    expect(deletedQualifiers()).toEqual(['b:3', 'b:2', 'b:1']);
+  });
+
+  test('short of time, it stops cleaning up and leaves the rest to the next poll', async () => {
+    account({ a: 6, b: 6 });
+    let remaining = 100_000;
+    // every call costs 30 seconds of the invocation
+    const deps = fakeDeps({ remainingTimeMs: () => (remaining -= 30_000) });
+    const result = await poll(KEEP3, deps);
+    expect(result.cleanup?.stoppedEarly).toBe(true);
+    expect(deletedQualifiers()).toEqual(['a:3']);
+    expect(TIME_RESERVE_MS).toBe(20_000);
+  });
+});
+
+describe('the deploy-time poll (CloudFormation custom resource served by the poller)', () => {
+  const EVENT: DeployEvent = {
+    RequestType: 'Create',
+    ResponseURL: 'https://cloudformation-custom-resource-response.s3.amazonaws.com/signed',
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Monitoring/guid',
+    RequestId: 'req-1',
+    LogicalResourceId: 'StorageFirstPoll',
+  };
+
+  function responder() {
+    const sent: { url: string; body: any }[] = [];
+    return { sent, respond: async (url: string, body: string) => { sent.push({ url, body: JSON.parse(body) }); } };
+  }
+
+  test('Create: reads the storage, writes the metric, waits for it to reach CloudWatch, then answers SUCCESS', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(30 * GB));
+    const { sent, respond } = responder();
+    const deps = fakeDeps({ respond });
+    await onDeploy(EVENT, deps);
+
+    expect(metricValues(deps)).toEqual({ CodeStorageUsedBytes: 30 * GB, CodeStorageUsedPercent: 40 });
+    expect(deps.sleeps).toEqual([METRIC_SETTLE_MS]);
+    expect(sent).toEqual([{
+      url: EVENT.ResponseURL,
+      body: {
+        Status: 'SUCCESS',
+        Reason: 'code storage read',
+        PhysicalResourceId: 'code-storage-first-poll',
+        StackId: EVENT.StackId,
+        RequestId: 'req-1',
+        LogicalResourceId: 'StorageFirstPoll',
+        Data: { UsedBytes: 30 * GB, UsedPercent: 40 },
+      },
+    }]);
+  });
+
+  test('it never lists or deletes during a deployment, whatever the cleanup mode', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(GB));
+    const saved = process.env.CLEANUP_MODE;
+    process.env.CLEANUP_MODE = 'DELETE';
+    try {
+      await onDeploy({ ...EVENT, RequestType: 'Update', PhysicalResourceId: 'code-storage-first-poll' }, fakeDeps({ respond: responder().respond }));
+    } finally {
+      if (saved === undefined) delete process.env.CLEANUP_MODE;
+      else process.env.CLEANUP_MODE = saved;
+    }
+    expect(lambdaMock.calls().map(c => c.args[0].constructor.name)).toEqual(['GetAccountSettingsCommand']);
+  });
+
+  test('a poller that cannot read the storage fails the deployment, with the reason', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).rejects(awsError('AccessDeniedException', 403));
+    const { sent, respond } = responder();
+    await onDeploy(EVENT, fakeDeps({ respond }));
+    expect(sent[0].body).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'code-storage-first-poll' });
+    expect(sent[0].body.Reason).toContain('could not read GetAccountSettings: AccessDeniedException: AccessDeniedException raised');
+  });
+
+  test('the response is a PUT of the JSON body with an empty content type (what the pre-signed URL expects)', async () => {
+    const received: { method?: string; contentType?: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', chunk => { body += chunk; });
+      req.on('end', () => {
+        received.push({ method: req.method, contentType: req.headers['content-type'], body });
+        res.statusCode = req.url === '/rejected' ? 403 : 200;
+        res.end();
+      });
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await putResponse(`http://127.0.0.1:${port}/signed?X-Amz-Signature=abc`, '{"Status":"SUCCESS"}');
+      await expect(putResponse(`http://127.0.0.1:${port}/rejected`, '{}')).rejects.toThrow('CloudFormation response rejected: HTTP 403');
+    } finally {
+      server.close();
+    }
+    expect(received[0]).toEqual({ method: 'PUT', contentType: '', body: '{"Status":"SUCCESS"}' });
+  });
+
+  test('Delete answers SUCCESS at once and calls nothing', async () => {
+    const { sent, respond } = responder();
+    await onDeploy({ ...EVENT, RequestType: 'Delete', PhysicalResourceId: 'code-storage-first-poll' }, fakeDeps({ respond }));
+    expect(lambdaMock.calls()).toHaveLength(0);
+    expect(sent.map(s => s.body.Status)).toEqual(['SUCCESS']);
+  });
+
+  test('the entry point routes a CloudFormation request to the deploy-time poll and a schedule event to a poll', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(GB));
+    lambdaMock.on(ListFunctionsCommand).resolves({ Functions: [] });
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      // a scheduled event: { "source": "aws.events", "detail-type": "Scheduled Event", ... }
+      const result = await handler({ 'source': 'aws.events', 'detail-type': 'Scheduled Event' }, { getRemainingTimeInMillis: () => 300_000 });
+      expect(result).toMatchObject({ usedBytes: GB });
+    } finally {
+      stdout.mockRestore();
+    }
+  });
+});
+
+describe('configuration and the Lambda entry point', () => {
+  test('the environment the construct sets is read, with defaults', () => {
+    expect(configFromEnv({})).toEqual({ largestFunctions: 10, cleanupMode: 'OFF', versionsToKeep: 3, functionNamePrefixes: [] });
+    expect(configFromEnv({ LARGEST_FUNCTIONS: '0', CLEANUP_MODE: 'DELETE', VERSIONS_TO_KEEP: '5', FUNCTION_NAME_PREFIXES: '["a-","b_"]' }))
+      .toEqual({ largestFunctions: 0, cleanupMode: 'DELETE', versionsToKeep: 5, functionNamePrefixes: ['a-', 'b_'] });
+  });
+
+  test.each([
+    [{ CLEANUP_MODE: 'PURGE' }, 'CLEANUP_MODE is PURGE; expected OFF, DRY_RUN or DELETE'],
+    [{ VERSIONS_TO_KEEP: '0' }, 'VERSIONS_TO_KEEP is 0; expected a whole number >= 1'],
+    [{ LARGEST_FUNCTIONS: '2.5' }, 'LARGEST_FUNCTIONS is 2.5; expected a whole number >= 0'],
+    [{ FUNCTION_NAME_PREFIXES: '{"a":1}' }, 'FUNCTION_NAME_PREFIXES is {"a":1}; expected a JSON array of strings'],
+  ])('a bad environment value is an error: %j', (env, message) => {
+    expect(() => configFromEnv(env)).toThrow(message);
+  });
+
+  test('the handler polls with the environment, writes EMF to stdout and uses the invocation deadline', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).resolves(settings(15 * GB));
+    lambdaMock.on(ListFunctionsCommand).resolves({ Functions: versionsOf('f', 6) });
+    lambdaMock.on(ListAliasesCommand).resolves({ Aliases: [] });
+    const written: string[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => { written.push(String(chunk)); return true; });
+    const saved = { ...process.env };
+    Object.assign(process.env, { LARGEST_FUNCTIONS: '1', CLEANUP_MODE: 'DELETE', VERSIONS_TO_KEEP: '3', FUNCTION_NAME_PREFIXES: '[]' });
+    try {
+      // 10 seconds left: below the reserve, so the cleanup stops before deleting anything
+      const result = await handler({}, { getRemainingTimeInMillis: () => 10_000 });
+      expect(result.usedPercent).toBe(20);
+      expect(result.cleanup?.stoppedEarly).toBe(true);
+      expect(lambdaMock.commandCalls(DeleteFunctionCommand)).toHaveLength(0);
+    } finally {
+      stdout.mockRestore();
+      process.env = saved;
+    }
+    expect(written.every(w => w.endsWith('\n'))).toBe(true);
+    const emfLine = JSON.parse(written[0]);
+    expect(emfLine.CodeStorageUsedPercent).toBe(20);
+    expect(emfLine._aws.CloudWatchMetrics[0].Namespace).toBe('CdkObserved/Lambda');
+  });
+});
