@@ -73,7 +73,7 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
     }
     const alarm = new Alarm(owner, `${entry.id}Alarm`, {
       alarmName: alarmName(owner, entry.id),
-      alarmDescription: `${entry.catches} Fires when ${describeCondition(entry, effective.threshold)} in ${describeWindow(effective)}. Source: ${owner.node.path}.`,
+      alarmDescription: alarmDescription(entry, effective, owner.node.path),
       metric: metricFor(key, entry, target, threshold, effective.period),
       threshold,
       comparisonOperator: entry.comparison,
@@ -85,6 +85,16 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
     alarms.push(alarm);
   }
   return alarms;
+}
+
+/** CloudWatch allows alarm descriptions of up to 1024 characters. */
+const MAX_DESCRIPTION = 1024;
+
+/** What the alarm catches, when it fires, and where it comes from (a long path keeps its tail). */
+function alarmDescription(entry: AlarmEntry, effective: EffectiveAlarm, path: string): string {
+  const text = `${entry.catches} Fires when ${describeCondition(entry, effective.threshold)} in ${describeWindow(effective)}. Source: `;
+  const room = MAX_DESCRIPTION - text.length - 1;
+  return `${text}${path.length <= room ? path : `...${path.slice(path.length - room + 3)}`}.`;
 }
 
 /** The entry's defaults overlaid with the user's options, each checked against its range. */

@@ -1,6 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ObservedQueue } from '../../src';
 import { alarmName } from '../../src/core/alarm-naming';
+import { synth, testStack } from '../helpers';
 
 describe('alarm names', () => {
   test('stack name, path in the stack, alarm id', () => {
@@ -18,5 +20,19 @@ describe('alarm names', () => {
     expect(a.length).toBe(255);
     expect(a.endsWith('Level29WithALongName/ErrorRate')).toBe(true);
     expect(a.slice(0, 8)).not.toBe(b.slice(0, 8));
+  });
+});
+
+describe('alarm descriptions', () => {
+  test('stay within CloudWatch\'s 1024 characters under a very deep path, keeping the tail of the path', () => {
+    const stack = testStack();
+    let scope: Construct = stack;
+    for (let i = 0; i < 60; i++) scope = new Construct(scope, `Level${i}WithAVeryLongConstructName`);
+    new ObservedQueue(scope, 'Jobs');
+    const alarms = Object.values(synth(stack).findResources('AWS::CloudWatch::Alarm'));
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmDescription.length).toBeLessThanOrEqual(1024);
+      expect(alarm.Properties.AlarmDescription).toMatch(/Level59WithAVeryLongConstructName\/Jobs\.$/);
+    }
   });
 });
