@@ -12,7 +12,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AlarmNotifications, ObservedFunction, ObservedQueue, ObservedTable } from '../src';
+import { AlarmNotifications, ObservedFunction, ObservedQueue, ObservedRestApi, ObservedTable } from '../src';
 
 // Stand-ins for your bundled handler code.
 const API_CODE = `
@@ -78,8 +78,12 @@ class OrdersService extends Stack {
     orders.grantWriteData(apiHandler);
     events.grantSendMessages(apiHandler);
 
-    const api = new apigateway.RestApi(this, 'Api', { deployOptions: { tracingEnabled: true } });
-    api.root.addResource('orders').addMethod('POST', new apigateway.LambdaIntegration(apiHandler));
+    // Regional, JSON access logs, X-Ray, stage throttling, 5XX and latency alarms; callers sign
+    // their requests (IAM), and the handler's timeout is checked against the integration's
+    const api = new ObservedRestApi(this, 'Api', {
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
+    });
+    api.addLambdaRoute('POST', '/orders', apiHandler);
   }
 }
 

@@ -5,9 +5,10 @@
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { AlarmCatalog, describeCondition, describeMetric, describeWindow } from '../src/core/alarm-catalog';
 import { ACCOUNT_CONCURRENCY_ALARMS } from '../src/account/account-concurrency-alarm-catalog';
 import { CODE_STORAGE_ALARMS } from '../src/account/code-storage-alarm-catalog';
+import { HTTP_API_ALARMS, REST_API_ALARMS } from '../src/api/api-alarm-catalog';
+import { AlarmCatalog, describeCondition, describeMetric, describeWindow } from '../src/core/alarm-catalog';
 import { FUNCTION_ALARMS } from '../src/function/function-alarm-catalog';
 import { ObservedFunction } from '../src/function/observed-function';
 import { QUEUE_ALARMS } from '../src/queue/queue-alarm-catalog';
@@ -54,6 +55,8 @@ export function renderedSections(): Record<string, string> {
     'queue-alarms': alarmTable(QUEUE_ALARMS),
     'table-alarms': alarmTable(TABLE_ALARMS),
     'table-stream-alarms': alarmTable(TABLE_STREAM_ALARMS),
+    'rest-api-alarms': alarmTable(REST_API_ALARMS),
+    'http-api-alarms': alarmTable(HTTP_API_ALARMS),
     'code-storage-alarms': alarmTable(CODE_STORAGE_ALARMS),
     'account-concurrency-alarms': alarmTable(ACCOUNT_CONCURRENCY_ALARMS),
   };

@@ -14,3 +14,7 @@ export * from './account/code-storage-alarm-options';
 export * from './account/code-storage-monitor';
 export * from './account/account-concurrency-alarm-options';
 export * from './account/account-concurrency-monitor';
+export * from './api/api-alarm-options';
+export * from './api/api-route-options';
+export * from './api/observed-rest-api';
+export * from './api/observed-http-api';

@@ -1,0 +1,165 @@
+import { Annotations, Aspects, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { API_LIMITS, ApiRoute, FunctionIndex } from './api-routes';
+import { invalidProp } from '../core/errors';
+import { ObservedFunction } from '../function/observed-function';
+
+/** What differs between REST and HTTP APIs in the rules below. */
+export interface ApiRules {
+  /** 'REST API' or 'HTTP API', for messages. */
+  readonly kind: string;
+  /** The integration timeout when none is set, in ms. */
+  readonly defaultIntegrationMs: number;
+  /**
+   * The largest integration timeout allowed, in ms, and why; undefined when only a quota bounds
+   * it (Regional and private REST APIs).
+   */
+  readonly maxIntegration?: { readonly ms: number; readonly where: string; readonly fix: string };
+  /** Timeouts above this many ms need a raised quota (Regional and private REST APIs). */
+  readonly quotaAboveMs?: number;
+  /**
+   * The second half of the fix for a function timeout too close to an integration timeout of
+   * `timeoutMs`: how (or whether) the integration's timeout can be raised, e.g. ", or raise ...".
+   */
+  readonly raiseTimeout: (timeoutMs: number) => string;
+  /** How the user gives a route an authorizer, for messages. */
+  readonly addAuthorizer: string;
+  /** Whether an OPTIONS route may go without authorization (REST CORS preflight). */
+  readonly preflightExempt: boolean;
+}
+
+/** What the API construct tells the checks. */
+export interface CheckedApi {
+  readonly api: IConstruct;
+  readonly rules: () => ApiRules;
+  readonly routes: (index: FunctionIndex) => ApiRoute[];
+  readonly allowUnauthenticatedAccess: boolean;
+  /** The margin a function must finish within before the integration times out, in ms. */
+  readonly marginMs: number;
+}
+
+/** The integration timeout a route ends up with, in ms (undefined when it is a token). */
+export function integrationMs(route: ApiRoute, rules: ApiRules): number | undefined {
+  if (route.timeoutIsToken) return undefined;
+  return route.timeoutMs ?? rules.defaultIntegrationMs;
+}
+
+/** The longest whole-second function timeout that fits below an integration timeout. */
+export function maxFunctionSeconds(integrationTimeoutMs: number, marginMs: number): number {
+  return Math.floor((integrationTimeoutMs - marginMs) / 1000);
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${s} second${s === 1 ? '' : 's'}`;
+}
+
+/** The library's validation message (`invalidProp`'s format) as a string, so that all problems are reported at once. */
+function message(check: () => void): string {
+  try {
+    check();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('internal: the check did not fail');
+}
+
+/**
+ * The problems of one route: an integration timeout outside what the API allows, a Lambda
+ * function whose timeout does not end before the integration's, a route anyone may call.
+ */
+export function routeProblems(checked: CheckedApi, rules: ApiRules, route: ApiRoute): string[] {
+  const problems: string[] = [];
+  const { api, marginMs } = checked;
+  const where = `${api.node.path} ${route.label}`;
+  const timeoutMs = integrationMs(route, rules);
+  const source = route.timeoutMs === undefined ? ` (the ${rules.kind} default)` : '';
+
+  const max = rules.maxIntegration;
+  if (route.timeoutMs !== undefined && max && route.timeoutMs > max.ms) {
+    problems.push(message(() => invalidProp(api, `${route.label} integration timeout`, seconds(route.timeoutMs!),
+      `allowed is at most ${seconds(max.ms)} ${max.where}`, max.fix)));
+  }
+
+  const fn = route.lambdaFunction;
+  const fnTimeout = fn?.timeout ?? API_LIMITS.lambdaDefaultTimeoutSeconds;
+  if (fn && timeoutMs !== undefined && !Token.isUnresolved(fnTimeout)) {
+    const allowed = maxFunctionSeconds(timeoutMs, marginMs);
+    if (allowed < API_LIMITS.lambdaMinTimeoutSeconds) {
+      problems.push(message(() => invalidProp(api, `${route.label} integration timeout`, seconds(timeoutMs),
+        `allowed is at least ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000 + marginMs)} for a Lambda integration (Lambda's minimum timeout of ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000)} plus the ${seconds(marginMs)} margin)`,
+        'Raise the integration\'s timeout.')));
+    } else if (fnTimeout > allowed) {
+      const functionPath = fn.node.scope?.node.path ?? fn.node.path;
+      problems.push(message(() => invalidProp(functionPath, 'timeout', seconds(fnTimeout * 1000),
+        `allowed is at most ${seconds(allowed * 1000)} behind ${where}, whose integration timeout is ${seconds(timeoutMs)}${source}: the function must finish ${seconds(marginMs)} before API Gateway gives up, or callers get a 504 while it keeps running`,
+        `Lower the function's timeout to Duration.seconds(${allowed}) or less${rules.raiseTimeout(timeoutMs)}.`)));
+    }
+  }
+
+  const open = route.authorizationType === undefined || route.authorizationType === 'NONE';
+  if (open && !checked.allowUnauthenticatedAccess && !(rules.preflightExempt && route.httpMethod === 'OPTIONS')) {
+    problems.push(message(() => invalidProp(api, `${route.label} authorizationType`, 'NONE',
+      'allowed is an authorizer unless the API states that anyone may call it',
+      `Give it an authorizer (${rules.addAuthorizer}), or set allowUnauthenticatedAccess: true if this API is meant to be open to anyone.`)));
+  }
+  return problems;
+}
+
+/**
+ * Wires the checks into the app's lifecycle, whichever way routes were added:
+ * - when the app is prepared (an aspect): an ObservedFunction without an explicit timeout that
+ *   serves a route is given one that fits below the integration timeout, and integration timeouts
+ *   above the default quota are reported as warnings;
+ * - when the app is validated: every problem above fails synth, all of them reported at once.
+ *
+ * Returns a function that gives the largest integration timeout of the API in ms (for alarms).
+ */
+export function installApiChecks(checked: CheckedApi): () => number {
+  const { api } = checked;
+  let largestMs: number | undefined;
+  const inventory = () => checked.routes(new FunctionIndex(Stack.of(api)));
+  const largest = (routes: ApiRoute[], rules: ApiRules): number => {
+    const timeouts = routes.filter(r => r.integrationType !== 'MOCK')
+      .map(r => integrationMs(r, rules))
+      .filter((ms): ms is number => ms !== undefined);
+    return timeouts.length > 0 ? Math.max(...timeouts) : rules.defaultIntegrationMs;
+  };
+
+  Aspects.of(api).add({
+    visit(node: IConstruct) {
+      if (node !== api) return;
+      const rules = checked.rules();
+      const routes = inventory();
+      for (const route of routes) {
+        fitDefaultTimeout(route, rules, checked.marginMs);
+        warnAboveQuota(api, route, rules);
+      }
+      largestMs = largest(routes, rules);
+    },
+  });
+  api.node.addValidation({
+    validate: () => {
+      const rules = checked.rules();
+      return inventory().flatMap(route => routeProblems(checked, rules, route));
+    },
+  });
+  return () => largestMs ?? largest(inventory(), checked.rules());
+}
+
+/** An ObservedFunction whose timeout the user did not set gets one below the integration's. */
+export function fitDefaultTimeout(route: ApiRoute, rules: ApiRules, marginMs: number): void {
+  const fn = route.lambdaFunction?.node.scope;
+  const timeoutMs = integrationMs(route, rules);
+  if (!(fn instanceof ObservedFunction) || timeoutMs === undefined) return;
+  const allowed = maxFunctionSeconds(timeoutMs, marginMs);
+  if (allowed >= API_LIMITS.lambdaMinTimeoutSeconds) fn._fitDefaultTimeout(allowed);
+}
+
+function warnAboveQuota(api: IConstruct, route: ApiRoute, rules: ApiRules): void {
+  if (rules.quotaAboveMs === undefined || route.timeoutMs === undefined || route.timeoutMs <= rules.quotaAboveMs) return;
+  Annotations.of(api).addWarningV2('cdk-observed:IntegrationTimeoutAboveQuota',
+    `${api.node.path} ${route.label} has an integration timeout of ${seconds(route.timeoutMs)}, above API Gateway's default quota of ${seconds(rules.quotaAboveMs)}. `
+    + 'Regional and private REST APIs accept it only after the account\'s "Maximum integration timeout in milliseconds" quota was raised in this region (Service Quotas), '
+    + 'which may lower the account-level throttle quota; until then the deployment fails. Acknowledge this warning once the quota is raised.');
+}

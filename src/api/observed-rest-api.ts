@@ -1,0 +1,258 @@
+import { Aspects, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import { OwnAccessLogGroup, REST_ACCESS_LOG_FORMAT } from './access-log';
+import { REST_API_ALARMS } from './api-alarm-catalog';
+import { ApiAlarmOptions } from './api-alarm-options';
+import { ApiRules, CheckedApi, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
+import { defaultApiName } from './api-naming';
+import { RestLambdaRouteOptions } from './api-route-options';
+import { API_LIMITS, FunctionIndex, restRoutes } from './api-routes';
+import { buildAlarms } from '../core/alarm-builder';
+import { checkRange } from '../core/errors';
+import { invokeTargetOf } from '../core/invoke-target';
+
+/**
+ * Props of an ObservedRestApi: every prop of `apigateway.RestApi`, with safer defaults, plus the
+ * alarm settings and the statement of who may call it.
+ *
+ * Defaults that differ from `apigateway.RestApi` (each can be overridden):
+ * - `endpointTypes`: REGIONAL instead of EDGE;
+ * - `restApiName`: `<stack name>-<construct path>` instead of the construct id (metrics are keyed by it);
+ * - `cloudWatchRole`: false (the account-wide role is a per-region singleton one stack should own);
+ * - `deployOptions`: JSON access logs into a log group with `accessLogRetention`, X-Ray tracing,
+ *   stage throttling of `DEFAULT_THROTTLING_RATE_LIMIT` requests per second with a burst of
+ *   `DEFAULT_THROTTLING_BURST_LIMIT`;
+ * - a request validator (body and parameters) on every method that names none.
+ */
+export interface ObservedRestApiProps extends apigateway.RestApiProps {
+  /**
+   * State that anyone may call this API: methods without an authorizer are then allowed. When
+   * false, every method except CORS preflight (OPTIONS) must have an authorizer (IAM, Cognito or
+   * a Lambda authorizer), or `cdk synth` fails and names it.
+   *
+   * @default false
+   */
+  readonly allowUnauthenticatedAccess?: boolean;
+
+  /**
+   * Changes to the default alarms: switch one off, or give it another threshold.
+   *
+   * @default - every default alarm, with the catalog thresholds
+   */
+  readonly alarms?: ApiAlarmOptions;
+
+  /**
+   * Where this API's alarms notify (on ALARM and on OK).
+   *
+   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   */
+  readonly alarmTopic?: ITopic;
+
+  /**
+   * How long the access log group the construct creates keeps its logs. Ignored when
+   * `deployOptions.accessLogDestination` is given.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+
+  /**
+   * Create a request validator (request body and parameters) and use it for every method that
+   * names none, so that the request models and required parameters a method declares are
+   * enforced (without a validator API Gateway ignores them).
+   *
+   * @default true
+   */
+  readonly defaultRequestValidator?: boolean;
+}
+
+/**
+ * An `apigateway.RestApi` with safe defaults, production alarms, and Lambda routes that cannot
+ * outlive their integration timeout.
+ *
+ * However a Lambda method is added (`addLambdaRoute` or `addMethod(..., new LambdaIntegration(fn))`),
+ * `cdk synth` fails when the function's timeout does not end `LAMBDA_TIMEOUT_MARGIN` before the
+ * integration timeout (29 seconds unless set), when an integration timeout above 29 seconds is
+ * used on an edge-optimized endpoint, or when a method has no authorizer and the API does not
+ * state `allowUnauthenticatedAccess`. An ObservedFunction without an explicit timeout that serves
+ * a method is given one that fits.
+ */
+export class ObservedRestApi extends apigateway.RestApi {
+  /** The default stage rate limit, in requests per second: a tenth of the account's regional 10,000. */
+  public static readonly DEFAULT_THROTTLING_RATE_LIMIT = 1000;
+
+  /**
+   * The default stage burst limit, in requests: half of Lambda's default 1,000 concurrent
+   * executions, so a spike is answered with 429 (retryable) before the functions are throttled
+   * and API Gateway answers 5XX.
+   */
+  public static readonly DEFAULT_THROTTLING_BURST_LIMIT = 500;
+
+  /** The default retention of the access log group. */
+  public static readonly DEFAULT_ACCESS_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+  /** API Gateway's integration timeout for REST APIs when none is set, and its maximum without a quota increase. */
+  public static readonly DEFAULT_INTEGRATION_TIMEOUT = Duration.millis(API_LIMITS.restIntegrationMs);
+
+  /**
+   * How long before the integration timeout a function's timeout must end. The integration
+   * timeout also counts what the function timeout does not: the invoke and, on a cold start, the
+   * function's initialization. One second covers both for typical runtimes and is the smallest
+   * step of a function timeout (whole seconds).
+   */
+  public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.seconds(1);
+
+  /** The alarms this API created. */
+  public readonly alarms: Alarm[];
+
+  /** The access log group, when the construct created it. */
+  public readonly accessLogGroup?: logs.ILogGroup;
+
+  /** The request validator used by every method that names none, when the construct created it. */
+  public readonly defaultValidator?: apigateway.RequestValidator;
+
+  private readonly checks: CheckedApi;
+
+  constructor(scope: Construct, id: string, props: ObservedRestApiProps = {}) {
+    const path = `${scope.node.path}/${id}`;
+    const given = props.deployOptions ?? {};
+    checkRange(path, 'deployOptions.throttlingRateLimit', given.throttlingRateLimit, 0, 1_000_000, 'requests per second');
+    checkRange(path, 'deployOptions.throttlingBurstLimit', given.throttlingBurstLimit, 0, 1_000_000, 'requests');
+    const { alarms, alarmTopic, allowUnauthenticatedAccess, accessLogRetention, defaultRequestValidator, ...apiProps } = props;
+    const deploy = props.deploy !== false;
+    const ownLogs = deploy && !given.accessLogDestination
+      ? new OwnAccessLogGroup(accessLogRetention ?? ObservedRestApi.DEFAULT_ACCESS_LOG_RETENTION)
+      : undefined;
+    super(scope, id, {
+      ...apiProps,
+      restApiName: props.restApiName ?? defaultApiName(scope, id),
+      endpointTypes: props.endpointTypes ?? (props.endpointConfiguration ? undefined : [apigateway.EndpointType.REGIONAL]),
+      cloudWatchRole: props.cloudWatchRole ?? false,
+      deployOptions: deploy ? {
+        ...given,
+        tracingEnabled: given.tracingEnabled ?? true,
+        throttlingRateLimit: given.throttlingRateLimit ?? ObservedRestApi.DEFAULT_THROTTLING_RATE_LIMIT,
+        throttlingBurstLimit: given.throttlingBurstLimit ?? ObservedRestApi.DEFAULT_THROTTLING_BURST_LIMIT,
+        accessLogDestination: given.accessLogDestination ?? ownLogs,
+        accessLogFormat: given.accessLogFormat ?? REST_ACCESS_LOG_FORMAT,
+      } : props.deployOptions,
+    });
+    this.accessLogGroup = ownLogs?.logGroup;
+
+    if (defaultRequestValidator !== false) {
+      const validator = this.addRequestValidator('DefaultRequestValidator', {
+        validateRequestBody: true,
+        validateRequestParameters: true,
+      });
+      this.defaultValidator = validator;
+      Aspects.of(this).add({
+        visit: (node: IConstruct) => {
+          if (node !== this) return;
+          for (const method of this.methods) {
+            const cfn = method.node.defaultChild as apigateway.CfnMethod;
+            cfn.requestValidatorId ??= validator.requestValidatorId;
+          }
+        },
+      });
+    }
+
+    this.checks = {
+      api: this,
+      rules: () => this.rules(),
+      routes: index => restRoutes(this, index),
+      allowUnauthenticatedAccess: allowUnauthenticatedAccess === true,
+      marginMs: ObservedRestApi.LAMBDA_TIMEOUT_MARGIN.toMilliseconds(),
+    };
+    const largestIntegrationMs = installApiChecks(this.checks);
+    this.acknowledgeDefaults(props);
+
+    this.alarms = buildAlarms(REST_API_ALARMS, {
+      owner: this,
+      dimensions: deploy ? { ApiName: this.restApiName, Stage: this.deploymentStage.stageName } : { ApiName: this.restApiName },
+      options: alarms,
+      optionsProp: 'alarms',
+      topic: alarmTopic,
+      absoluteThreshold: (key, threshold) => key === 'latencyP99PercentOfTimeout'
+        ? Lazy.number({ produce: () => largestIntegrationMs() * threshold / 100 })
+        : threshold,
+    });
+  }
+
+  /**
+   * Route `httpMethod path` to a Lambda function, creating the resources along the path. The
+   * timeout rule is checked at once, so a function whose timeout does not end before the
+   * integration's fails here; an ObservedFunction without an explicit timeout is given one that fits.
+   *
+   * @param httpMethod e.g. 'GET'
+   * @param path e.g. '/orders/{id}'
+   * @param handler the function
+   * @param options the method options and the integration timeout
+   */
+  public addLambdaRoute(httpMethod: string, path: string, handler: lambda.IFunction, options: RestLambdaRouteOptions = {}): apigateway.Method {
+    const { integrationTimeout, ...methodOptions } = options;
+    const integration = new apigateway.LambdaIntegration(invokeTargetOf(handler), { timeout: integrationTimeout });
+    const method = this.root.resourceForPath(path).addMethod(httpMethod, integration, methodOptions);
+    const rules = this.rules();
+    const route = restRoutes(this, new FunctionIndex(Stack.of(this))).find(r => r.construct === method);
+    if (route) {
+      fitDefaultTimeout(route, rules, this.checks.marginMs);
+      const [problem] = routeProblems(this.checks, rules, route);
+      if (problem) throw new Error(problem);
+    }
+    return method;
+  }
+
+  private rules(): ApiRules {
+    const cfn = this.node.defaultChild as apigateway.CfnRestApi;
+    const config = Stack.of(this).resolve(cfn.endpointConfiguration) as { types?: string[] } | undefined;
+    const edge = (config?.types ?? ['EDGE']).includes('EDGE');
+    const restMs = API_LIMITS.restIntegrationMs;
+    return {
+      kind: 'REST API',
+      defaultIntegrationMs: restMs,
+      maxIntegration: edge ? {
+        ms: restMs,
+        where: 'on an edge-optimized endpoint',
+        fix: 'Integration timeouts above 29 seconds are for Regional and private REST APIs only, after a quota increase: use endpointTypes [EndpointType.REGIONAL] (the ObservedRestApi default), or lower the timeout.',
+      } : undefined,
+      quotaAboveMs: edge ? undefined : restMs,
+      raiseTimeout: ms => {
+        if (!edge) return ', or raise the integration\'s timeout (LambdaIntegration\'s timeout, or addLambdaRoute\'s integrationTimeout; above 29 seconds only after a quota increase)';
+        if (ms < restMs) return ', or raise the integration\'s timeout (at most 29 seconds on an edge-optimized endpoint)';
+        return ', or use a Regional endpoint, where the integration timeout can exceed 29 seconds after a quota increase';
+      },
+      addAuthorizer: 'the method\'s authorizer or authorizationType, or the API\'s defaultMethodOptions',
+      preflightExempt: true,
+    };
+  }
+
+  private acknowledgeDefaults(props: ObservedRestApiProps): void {
+    const acknowledgements = [{
+      id: 'AwsSolutions-APIG3',
+      reason: 'A WAF web ACL costs a monthly fee per ACL and rule plus a charge per request, and its rules depend on the application; the stage is throttled instead. Associate a web ACL with the deployment stage (wafv2.CfnWebACLAssociation) where the API needs one.',
+    }];
+    if (props.deployOptions?.loggingLevel === undefined) {
+      acknowledgements.push({
+        id: 'AwsSolutions-APIG6',
+        reason: 'Execution logging needs the account-wide API Gateway CloudWatch Logs role, a per-region singleton that one stack should own, not every API (cloudWatchRole is false). Every request is in the JSON access log with its status, latencies and error type, and 5XX and latency are alarmed; set deployOptions.loggingLevel once the account role exists.',
+      });
+    }
+    if (props.allowUnauthenticatedAccess === true) {
+      acknowledgements.push(
+        { id: 'AwsSolutions-APIG4', reason: 'allowUnauthenticatedAccess is true: the API is stated in its props to be open to anyone. Methods that have an authorizer keep it.' },
+        { id: 'AwsSolutions-COG4', reason: 'allowUnauthenticatedAccess is true: the API is stated in its props to be open to anyone, so a Cognito authorizer is not required.' },
+      );
+    } else {
+      acknowledgements.push({
+        id: 'AwsSolutions-COG4',
+        reason: 'Every method has an authorizer (ObservedRestApi fails synth otherwise); IAM and Lambda authorizers are as valid a choice as a Cognito user pool.',
+      });
+    }
+    Validations.of(this).acknowledge(...acknowledgements);
+  }
+}
