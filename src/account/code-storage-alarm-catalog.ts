@@ -33,7 +33,9 @@ export const CODE_STORAGE_ALARMS: AlarmCatalog<keyof CodeStorageAlarmOptions> = 
     ...COMMON,
     id: 'PollFailing',
     catches: 'The code storage poll keeps failing (or the poller is not invoked at all), so the storage alarm is blind.',
-    metric: { namespace: METRIC_NAMESPACE, metricName: METRIC.usedBytes, statistic: 'SampleCount' },
+    // FILL makes an hour without a poll a 0 that breaches: CloudWatch fills in missing points only
+    // when fewer than N are present in its evaluation range, which would take 5 empty hours
+    math: { expression: 'FILL(polls, 0)', metrics: { polls: { namespace: METRIC_NAMESPACE, metricName: METRIC.usedBytes, statistic: 'SampleCount' } } },
     comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
     threshold: 1,
     unit: 'polls',

@@ -67,11 +67,10 @@ export function describeWindow(entry: { evaluationPeriods: number; datapointsToA
 
 /** What the alarm measures, for docs: "Errors / Invocations (Sum)". */
 export function describeMetric(entry: AlarmEntry): string {
+  const one = (m: MetricSource) => `${m.metricName} (${m.statistic})${m.namespace === LOG_DERIVED ? ' from the platform.report log records' : ''}`;
   if (entry.math) {
-    const names = Object.entries(entry.math.metrics).map(([id, m]) => `${id} = ${m.metricName} (${m.statistic})`);
+    const names = Object.entries(entry.math.metrics).map(([id, m]) => `${id} = ${one(m)}`);
     return `\`${entry.math.expression}\` with ${names.join(', ')}`;
   }
-  const m = entry.metric!;
-  const source = m.namespace === LOG_DERIVED ? ' from the platform.report log records' : '';
-  return `${m.metricName} (${m.statistic})${source}`;
+  return one(entry.metric!);
 }

@@ -74,7 +74,9 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...SUSTAINED,
     id: 'Timeouts',
     catches: 'Invocations run into the function timeout and are cut off.',
-    metric: { namespace: LOG_DERIVED, metricName: 'Timeouts', statistic: 'Sum' },
+    // the metric has data only in minutes with a timeout: FILL makes quiet minutes count as 0,
+    // so two lone timeouts minutes apart do not make "2 of 3"
+    math: { expression: 'FILL(m, 0)', metrics: { m: { namespace: LOG_DERIVED, metricName: 'Timeouts', statistic: 'Sum' } } },
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
     threshold: 0,
     unit: 'count',
@@ -86,7 +88,8 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...SUSTAINED,
     id: 'MemoryNearLimit',
     catches: 'Memory is too small, or leaks across warm invocations, and will run out.',
-    metric: { namespace: LOG_DERIVED, metricName: 'MaxMemoryUsedMB', statistic: 'Maximum' },
+    // reported only at or above the threshold (see PlatformReportMetrics): quiet minutes count as 0
+    math: { expression: 'FILL(m, 0)', metrics: { m: { namespace: LOG_DERIVED, metricName: 'MaxMemoryUsedMB', statistic: 'Maximum' } } },
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     threshold: 90,
     unit: 'percent of memory',

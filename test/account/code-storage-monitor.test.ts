@@ -139,10 +139,15 @@ describe('CodeStorageMonitor defaults', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Storage/PollFailing',
-      Namespace: 'CdkObserved/Lambda',
-      MetricName: 'CodeStorageUsedBytes',
-      Statistic: 'SampleCount',
-      Period: 3600,
+      // an hour without a poll is a 0 (FILL), so three failed hours alarm in three hours
+      Metrics: [
+        Match.objectLike({ Expression: 'FILL(polls, 0)' }),
+        Match.objectLike({ Id: 'polls', MetricStat: Match.objectLike({
+          Metric: Match.objectLike({ Namespace: 'CdkObserved/Lambda', MetricName: 'CodeStorageUsedBytes' }),
+          Stat: 'SampleCount',
+          Period: 3600,
+        }) }),
+      ],
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
       EvaluationPeriods: 3,
@@ -187,7 +192,8 @@ describe('CodeStorageMonitor options', () => {
   test('another poll interval: the schedule and every alarm period follow it', () => {
     const { template } = monitor({ pollInterval: Duration.minutes(15) });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
-    const periods = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties.Period);
+    const periods = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map(a => a.Properties.Period ?? a.Properties.Metrics.find((m: any) => m.MetricStat).MetricStat.Period);
     expect(periods).toEqual([900, 900, 900]);
   });
 

@@ -128,11 +128,15 @@ describe('ObservedFunction defaults', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Fn/Timeouts',
-      Namespace: 'CdkObserved/Lambda',
-      MetricName: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^Fn') }, '-Timeouts']] },
-      Statistic: 'Sum',
-      Period: 60,
       Threshold: 0,
+      Metrics: [
+        Match.objectLike({ Expression: 'FILL(m, 0)', ReturnData: true }),
+        Match.objectLike({ Id: 'm', MetricStat: Match.objectLike({
+          Metric: { Namespace: 'CdkObserved/Lambda', MetricName: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^Fn') }, '-Timeouts']] } },
+          Stat: 'Sum',
+          Period: 60,
+        }) }),
+      ],
     });
   });
 
@@ -143,9 +147,12 @@ describe('ObservedFunction defaults', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Fn/MemoryNearLimit',
-      Statistic: 'Maximum',
       Threshold: 921.6,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Metrics: [
+        Match.objectLike({ Expression: 'FILL(m, 0)' }),
+        Match.objectLike({ Id: 'm', MetricStat: Match.objectLike({ Stat: 'Maximum', Period: 60 }) }),
+      ],
     });
   });
 
