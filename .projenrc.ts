@@ -27,6 +27,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // is used (@aws-sdk/* stays external, projen's default for this runtime)
   lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
 
+  // command-line tools: SARIF from a cloud assembly's validation report; the alarm simulator
+  bin: {
+    'cdk-observed-sarif': 'lib/lint/cli.js',
+    'cdk-observed': 'lib/simulator/cli.js',
+  },
+
   // cdk-nag is needed at run time by the lint pack and its types are part of our API
   peerDeps: ['cdk-nag@^3.0.2'],
   devDeps: [
@@ -112,6 +118,16 @@ project.addTask('docs:alarms', {
 project.addTask('bench', {
   description: 'Synth-time and template-size benchmarks (ratios against bare aws-cdk-lib, measured in one run)',
   exec: 'ts-node --transpile-only bench/synth.bench.ts',
+});
+
+project.addTask('bench:lint', {
+  description: 'Lint-time benchmark: ServerlessOps validateScope at 200, 1,000 and 2,000 resources beside cdk-nag ServerlessChecks, in one run',
+  exec: 'ts-node --transpile-only bench/lint.bench.ts',
+});
+
+project.addTask('bench:detection', {
+  description: 'Detection benchmark: our default alarms vs serverless-plugin-aws-alerts and cdk-watchful defaults on simulated incidents',
+  exec: 'ts-node --transpile-only bench/detection.bench.ts',
 });
 
 project.addTask('pacmak:code-only', {

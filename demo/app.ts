@@ -6,13 +6,13 @@
  *
  * Every alarm notifies the Alerts topic. Synthesize it with `npm run demo` (or `npx cdk synth`).
  */
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AlarmNotifications, ObservedFunction, ObservedQueue, ObservedRestApi, ObservedTable } from '../src';
+import { AlarmNotifications, ObservedFunction, ObservedQueue, ObservedRestApi, ObservedTable, ServerlessOpsChecks } from '../src';
 
 // Stand-ins for your bundled handler code.
 const API_CODE = `
@@ -84,9 +84,20 @@ class OrdersService extends Stack {
       defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
     });
     api.addLambdaRoute('POST', '/orders', apiHandler);
+
+    // A function written before the team adopted cdk-observed: the lint pack reports what it lacks.
+    new lambda.Function(this, 'LegacyReport', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({ rows: [] });'),
+      timeout: Duration.seconds(30),
+      memorySize: 512,
+    });
   }
 }
 
 const app = new App();
+// the lint pack reports, at synth, what no default can prevent (errors fail the synth)
+Validations.of(app).addPlugins(new ServerlessOpsChecks());
 new OrdersService(app, 'OrdersService', { env: { region: process.env.AWS_REGION ?? 'us-east-1' } });
 app.synth();

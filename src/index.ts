@@ -18,3 +18,5 @@ export * from './api/api-alarm-options';
 export * from './api/api-route-options';
 export * from './api/observed-rest-api';
 export * from './api/observed-http-api';
+export * from './lint/pack';
+export * from './lint/sarif';

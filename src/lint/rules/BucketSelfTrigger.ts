@@ -1,0 +1,47 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { AppIndex, T } from '../app-index';
+import { Finding, RuleResult } from '../engine';
+import { filterGlob, globsIntersect, grantsOn, iamGlob } from '../iam';
+import { describeGrant } from '../text';
+
+/** Which S3 action puts an object event of each kind. */
+const ACTIONS_BY_EVENT: { prefix: string; actions: string[] }[] = [
+  { prefix: 's3:ObjectCreated:', actions: ['s3:PutObject'] },
+  { prefix: 's3:ObjectRemoved:', actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'] },
+];
+
+/**
+ * A bucket notification that invokes a function whose role may write (or delete, for removal
+ * events) objects in the same bucket under keys that the notification's prefix/suffix filter
+ * matches. The key spaces are compared exactly as globs (IAM's `*` and `?` against
+ * `<prefix>*<suffix>`); filters that are tokens are not judged. Reported on the function, once per
+ * notification.
+ */
+export function BucketSelfTrigger(node: CfnResource, index: AppIndex): RuleResult {
+  if (node.cfnResourceType !== T.function || index.isCdkInternal(node)) return NagRuleCompliance.NOT_APPLICABLE;
+  const notifications = index.bucketNotificationsOf(node);
+  if (notifications.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
+  const role = index.roleOf(node);
+  if (!role) return NagRuleCompliance.NOT_APPLICABLE;
+  const statements = index.statementsOf(role);
+  const findings: Finding[] = [];
+  for (const n of notifications) {
+    if (n.prefix === undefined || n.suffix === undefined) continue;
+    const actions = [...new Set(ACTIONS_BY_EVENT.filter(a => n.events.some(e => e === 's3:*' || e.startsWith(a.prefix))).flatMap(a => a.actions))];
+    const filter = filterGlob(n.prefix, n.suffix);
+    const grant = grantsOn(statements, actions, n.bucket, index.literalArn(n.bucket), { objects: true })
+      .find(g => g.match.keyPattern !== undefined && globsIntersect(iamGlob(g.match.keyPattern), filter));
+    if (!grant) continue;
+    const keys = n.prefix || n.suffix ? `keys${n.prefix ? ` starting with "${n.prefix}"` : ''}${n.prefix && n.suffix ? ' and' : ''}${n.suffix ? ` ending with "${n.suffix}"` : ''}` : 'every key';
+    findings.push({
+      location: 'Properties/Role',
+      message: `Function ${index.name(node)} is invoked by bucket ${index.name(n.bucket)} for ${n.events.join(', ')} on ${keys} (through ${index.name(n.via)}), `
+        + `and its role may write the same bucket in that key space: ${describeGrant(grant)}. `
+        + 'An object it writes there invokes it again, in a loop that writes objects (and bills invocations) until Lambda\'s loop detection or someone stops it. '
+        + 'Write outputs under a prefix the notification does not match (for example read "in/" and write "out/") and narrow the permission to it, or write to another bucket.',
+    });
+  }
+  return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
+}
+

@@ -1,0 +1,49 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { AppIndex, T } from '../app-index';
+import { Finding, RuleResult } from '../engine';
+import { coveredAction, grantsOn } from '../iam';
+import { describeGrant } from '../text';
+import { isRef } from '../values';
+
+const INVOKE = ['lambda:InvokeFunction'];
+
+/**
+ * A function whose role may invoke another function (a statement that names it: its ARN, an
+ * alias or version of it, `<ARN>:*`, or its literal name) whose timeout is at or above the
+ * caller's own. Wildcard grants (`*`, `function:*`) are left out: they say nothing about which
+ * function is called. Timeouts that are tokens are not judged. Reported on the caller, once per
+ * callee.
+ */
+export function CallerTimeout(node: CfnResource, index: AppIndex): RuleResult {
+  if (node.cfnResourceType !== T.function || index.isCdkInternal(node)) return NagRuleCompliance.NOT_APPLICABLE;
+  const role = index.roleOf(node);
+  if (!role) return NagRuleCompliance.NOT_APPLICABLE;
+  const statements = index.statementsOf(role);
+  const callees = new Set<CfnResource>();
+  for (const s of statements) {
+    if (s.effect !== 'Allow' || !coveredAction(s, INVOKE)) continue;
+    for (const resource of s.resources) {
+      const fn = isRef(resource[0]) || (resource.length === 1 && typeof resource[0] === 'string' && !resource[0].includes('*'))
+        ? index.functionOfParts(resource.slice(0, 1)) : undefined;
+      if (fn && fn !== node && !index.isCdkInternal(fn)) callees.add(fn);
+    }
+  }
+  if (callees.size === 0) return NagRuleCompliance.NOT_APPLICABLE;
+  const own = index.timeoutSeconds(node);
+  if (own === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  const findings: Finding[] = [];
+  for (const callee of callees) {
+    const theirs = index.timeoutSeconds(callee);
+    if (theirs === undefined || theirs < own) continue;
+    const grant = grantsOn(statements, INVOKE, callee, index.literalArn(callee), { aliases: index.aliasesOf(callee) }).find(g => g.match.kind === 'exact');
+    if (!grant) continue; // denied
+    findings.push({
+      location: 'Properties/Timeout',
+      message: `Function ${index.name(node)} (timeout ${index.describeTimeout(node)}) may invoke function ${index.name(callee)} (timeout ${index.describeTimeout(callee)}): ${describeGrant(grant)}. `
+        + `When it waits for the answer (a synchronous RequestResponse call), it times out first: ${index.name(callee)} keeps working for a caller that is gone, and the caller's retries start it again. `
+        + `Give ${index.name(node)} a timeout above ${theirs} s plus its own work, or lower ${index.name(callee)}'s; if it only invokes asynchronously (InvocationType Event), acknowledge this rule on it.`,
+    });
+  }
+  return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
+}

@@ -1,0 +1,35 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { AppIndex, T } from '../app-index';
+import { RuleResult } from '../engine';
+import { numberValue, prop } from '../values';
+
+/** SQS's visibility timeout when none is set. */
+const DEFAULT_VISIBILITY_SECONDS = 30;
+
+/**
+ * An SQS event source mapping whose queue's visibility timeout is below 6x the function's
+ * timeout plus the batching window (AWS's guidance for Lambda consumers). Reported on the mapping;
+ * the queue may be in another stack. Values that are tokens are not judged; absent values are
+ * the services' defaults (30 s visibility, 3 s timeout, no window).
+ */
+export function SqsVisibilityTimeout(node: CfnResource, index: AppIndex): RuleResult {
+  if (node.cfnResourceType !== T.eventSourceMapping) return NagRuleCompliance.NOT_APPLICABLE;
+  const { kind, source: queue, fn } = index.eventSource(node);
+  if (kind !== 'sqs' || !queue || !fn || index.isCdkInternal(fn)) return NagRuleCompliance.NOT_APPLICABLE;
+  const timeout = index.timeoutSeconds(fn);
+  const windowRaw = prop(node, 'MaximumBatchingWindowInSeconds');
+  const window = windowRaw === undefined ? 0 : numberValue(node, windowRaw);
+  const visibilityRaw = prop(queue, 'VisibilityTimeout');
+  const visibility = visibilityRaw === undefined ? DEFAULT_VISIBILITY_SECONDS : numberValue(queue, visibilityRaw);
+  if (timeout === undefined || window === undefined || visibility === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  const required = 6 * timeout + window;
+  if (visibility >= required) return NagRuleCompliance.COMPLIANT;
+  return [{
+    location: 'Properties/EventSourceArn',
+    message: `Queue ${index.name(queue)} has a visibility timeout of ${visibility} s${visibilityRaw === undefined ? " (SQS's default)" : ''}, `
+      + `below the ${required} s its consumer ${index.name(fn)} needs (6 x the function's ${index.describeTimeout(fn)} timeout + ${window} s batching window). `
+      + 'A message becomes visible again while its batch is still being processed, or retried after throttling, so it is delivered twice and its receives count toward maxReceiveCount. '
+      + `Set the visibility timeout of ${index.name(queue)} to at least ${required} s, or lower the function's timeout.`,
+  }];
+}

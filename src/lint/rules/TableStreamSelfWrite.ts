@@ -1,0 +1,37 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { AppIndex, T } from '../app-index';
+import { RuleResult } from '../engine';
+import { grantsOn } from '../iam';
+import { describeGrant, listOf } from '../text';
+import { prop } from '../values';
+
+/** The DynamoDB actions that put a record on the table's stream. */
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete',
+];
+
+/**
+ * A DynamoDB stream event source mapping whose function may write the same table (a statement
+ * naming the table, or a wildcard covering it) and which has no filter criteria. Any filter
+ * counts as the fix: what it lets through cannot be judged at synth. Reported on the mapping.
+ */
+export function TableStreamSelfWrite(node: CfnResource, index: AppIndex): RuleResult {
+  if (node.cfnResourceType !== T.eventSourceMapping) return NagRuleCompliance.NOT_APPLICABLE;
+  const { kind, source: table, fn } = index.eventSource(node);
+  if (kind !== 'dynamodb' || !table || !fn || index.isCdkInternal(fn)) return NagRuleCompliance.NOT_APPLICABLE;
+  if (prop(node, 'FilterCriteria') !== undefined) return NagRuleCompliance.COMPLIANT;
+  const role = index.roleOf(fn);
+  if (!role) return NagRuleCompliance.NOT_APPLICABLE;
+  const grants = grantsOn(index.statementsOf(role), WRITE_ACTIONS, table, index.literalArn(table));
+  if (grants.length === 0) return NagRuleCompliance.COMPLIANT;
+  const actions = [...new Set(grants.map(g => g.action))];
+  return [{
+    location: 'Properties/FilterCriteria',
+    message: `Function ${index.name(fn)} consumes the stream of table ${index.name(table)} (through ${index.name(node)}) and may write that table `
+      + `(${listOf(actions, 4)}; ${describeGrant(grants[0])}), and the mapping has no filter criteria. `
+      + 'Every write it makes comes back on the stream and invokes it again: an infinite loop that Lambda\'s recursive loop detection does not cover for DynamoDB streams. '
+      + 'Add filter criteria that drop the function\'s own writes (for example on an attribute only it sets), write to another table, or remove the permission.',
+  }];
+}
