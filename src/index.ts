@@ -20,3 +20,4 @@ export * from './api/observed-rest-api';
 export * from './api/observed-http-api';
 export * from './lint/pack';
 export * from './lint/sarif';
+export * from './simulator/alarm-simulator';

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+import { AlarmSimulator, ScenarioResult, SimulatedAlarmState } from './alarm-simulator';
+
+const USAGE = `Usage: cdk-observed simulate --template <template.json> --scenario <scenario.json> [--scenario <more.json>] [--json]
+
+Evaluates the CloudWatch alarms of a synthesized template against scenarios of metric data and
+prints, per scenario, which alarms fired and how many minutes after the onset, and false alarms
+(ALARMs before the onset; on a baseline, every ALARM) per week.`;
+
+/** Text report of one scenario's result. */
+export function formatResult(r: ScenarioResult): string {
+  const lines: string[] = [];
+  const onset = r.onsetMinute;
+  lines.push(`Scenario: ${r.scenarioName} (${r.minutes} minutes${onset === undefined ? ', baseline' : `, onset at minute ${onset}`})`);
+  const fired = r.alarms.filter(a => a.firstAlarmMinute !== undefined);
+  for (const a of fired) {
+    const at = a.changes.filter(c => c.toState === SimulatedAlarmState.ALARM).map(c => onset === undefined ? `minute ${c.minute}` : signed(c.minute - onset));
+    lines.push(`  ALARM  ${a.alarmName}: ${at.join(', ')}`);
+  }
+  if (fired.length === 0) lines.push('  no alarm fired');
+  if (onset !== undefined) lines.push(`  detected: ${r.detectionMinutes === undefined ? 'no' : `${signed(r.detectionMinutes)} after onset`}`);
+  lines.push(`  false alarms: ${r.falseAlarms} (${round(r.falseAlarmsPerWeek)} per week)`);
+  for (const a of r.alarms.filter(x => !x.evaluable)) lines.push(`  NOT EVALUATED ${a.alarmName}: ${a.unevaluableReason}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n');
+}
+
+function signed(minutes: number): string {
+  return `${minutes >= 0 ? '+' : ''}${minutes} min`;
+}
+
+function round(v: number): string {
+  return (Math.round(v * 10) / 10).toString();
+}
+
+/** Runs the CLI; returns the exit code. */
+export function main(argv: string[], out: (s: string) => void = s => process.stdout.write(s + '\n')): number {
+  const [command, ...rest] = argv;
+  if (command !== 'simulate') {
+    out(USAGE);
+    return command === '--help' || command === 'help' ? 0 : 2;
+  }
+  let template: string | undefined;
+  const scenarios: string[] = [];
+  let json = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--template') {template = rest[++i];} else if (arg === '--scenario') {scenarios.push(rest[++i]);} else if (arg === '--json') {json = true;} else { out(`unknown argument: ${arg}\n\n${USAGE}`); return 2; }
+  }
+  if (!template || scenarios.length === 0 || scenarios.some(s => s === undefined)) {
+    out(USAGE);
+    return 2;
+  }
+  const simulator = AlarmSimulator.fromTemplateFile(template);
+  const results = scenarios.flatMap(file => AlarmSimulator.readScenarioFile(file)).map(s => simulator.simulate(s));
+  out(json ? JSON.stringify(results, null, 2) : results.map(formatResult).join('\n\n'));
+  return 0;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`cdk-observed: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
