@@ -152,7 +152,10 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     id: 'ProvisionedConcurrencyIdle',
     catches: 'Provisioned environments sat mostly idle for a day: capacity is paid for and not used.',
-    metric: { namespace: LAMBDA, metricName: 'ProvisionedConcurrencyUtilization', statistic: 'Maximum' },
+    // Lambda emits utilization only while the alias is invoked: FILL counts silent hours as 0, so
+    // a day without traffic is idle too. (Missing data as breaching would instead fire an hour
+    // after every deployment, on an evaluation range with no data at all.)
+    math: { expression: 'FILL(utilization, 0)', metrics: { utilization: { namespace: LAMBDA, metricName: 'ProvisionedConcurrencyUtilization', statistic: 'Maximum' } } },
     period: Duration.hours(1),
     evaluationPeriods: 24,
     datapointsToAlarm: 24,
@@ -161,8 +164,6 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     unit: 'percent',
     min: 1,
     max: 100,
-    // the metric is not emitted while idle: no data is the idlest state there is
-    treatMissingData: TreatMissingData.BREACHING,
     when: 'with provisioned concurrency',
   },
   coldStartPercent: {

@@ -100,8 +100,8 @@ export interface FunctionAlarmOptions {
 
   /**
    * Provisioned concurrency in use stayed low for a whole day, in percent: you pay for idle
-   * environments. The metric is not emitted while idle, so missing data counts as low. Only with
-   * provisioned concurrency.
+   * environments. The metric is emitted only while the alias is invoked; silent hours count as 0.
+   * Only with provisioned concurrency.
    *
    * @default - on: < 20 percent in every hour of a day
    */

@@ -51,14 +51,22 @@ describe('provisioned concurrency on an alias', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Api/ProvisionedConcurrencyIdle',
-      MetricName: 'ProvisionedConcurrencyUtilization',
-      Dimensions: ALIAS_DIMENSIONS,
       Threshold: 0.2,
       ComparisonOperator: 'LessThanThreshold',
-      Period: 3600,
       EvaluationPeriods: 24,
       DatapointsToAlarm: 24,
-      TreatMissingData: 'breaching',
+      TreatMissingData: 'notBreaching',
+      Metrics: [
+        Match.objectLike({ Expression: 'FILL(utilization, 0)' }),
+        Match.objectLike({
+          Id: 'utilization',
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: 'ProvisionedConcurrencyUtilization', Dimensions: ALIAS_DIMENSIONS }),
+            Stat: 'Maximum',
+            Period: 3600,
+          }),
+        }),
+      ],
     });
   });
 
