@@ -21,3 +21,7 @@ export * from './api/observed-http-api';
 export * from './lint/pack';
 export * from './lint/sarif';
 export * from './simulator/alarm-simulator';
+export { AlarmPlacement, AlarmPlacementMode, AlarmPlacementOptions } from './placement/alarm-placement';
+export { ServiceHealth, ServiceHealthProps } from './monitoring/service-health';
+export { ObservedDashboard, ObservedDashboardProps } from './monitoring/observed-dashboard';
+export { AdoptAlarms, AdoptAlarmsProps } from './monitoring/adopt-alarms';

@@ -11,10 +11,10 @@ import { CODE_STORAGE_ALARMS, DEFAULT_POLL_INTERVAL } from './code-storage-alarm
 import { CodeStorageAlarmOptions } from './code-storage-alarm-options';
 import { ENV, METRIC, METRIC_NAMESPACE } from './code-storage-contract';
 import { CodeStoragePollerFunction } from './code-storage-poller-function';
-import { wildcardResourceFindingId } from '../core/nag-ids';
 import { buildAlarms } from '../core/alarm-builder';
 import { AlarmCatalog } from '../core/alarm-catalog';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
+import { wildcardResourceFindingId } from '../core/nag-ids';
 
 /** What the version cleanup does with the versions it finds. */
 export enum VersionCleanupMode {

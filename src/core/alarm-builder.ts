@@ -1,12 +1,14 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import { Alarm, IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AlarmCatalog, AlarmEntry, describeCondition, describeWindow, LOG_DERIVED, MetricSource } from './alarm-catalog';
 import { alarmName } from './alarm-naming';
 import { attachNotifications } from './alarm-notifications';
 import { AlarmOptions } from './alarm-options';
+import { registerAlarm, isCritical } from './alarm-registry';
 import { checkInteger, checkRange, invalidProp } from './errors';
+import { AlarmPlan, alarmScope } from '../placement/alarm-scope';
 
 /** What a construct tells the builder about itself. */
 export interface AlarmTarget<K extends string> {
@@ -19,6 +21,11 @@ export interface AlarmTarget<K extends string> {
   readonly optionsProp: string;
   /** The owner's own alarm topic, if it has one. */
   readonly topic?: ITopic;
+  /**
+   * The resource the alarms watch when it is not the owner (a queue alarmed by its consumer's
+   * wiring), so that the adoption aspect does not alarm it twice.
+   */
+  readonly subject?: IConstruct;
   /** Other dimensions for one alarm kind (e.g. the dead-letter queue's own name). */
   dimensionsFor?(key: K): { readonly [name: string]: string } | undefined;
   /** Whether an alarm kind applies to this owner at all (e.g. only with reserved concurrency). */
@@ -28,8 +35,11 @@ export interface AlarmTarget<K extends string> {
    * of the timeout to milliseconds). Undefined when it cannot be known at synth (a token).
    */
   absoluteThreshold?(key: K, threshold: number): number | undefined;
-  /** A metric the owner derives from its logs (it creates the metric filter on demand). */
-  logMetric?(key: K, source: MetricSource, absoluteThreshold: number, period: Duration): IMetric;
+  /**
+   * A metric the owner derives from its logs (it creates the metric filter on demand, in `scope`:
+   * where the alarms live, so that a filter moves with its alarm).
+   */
+  logMetric?(key: K, source: MetricSource, absoluteThreshold: number, period: Duration, scope: Construct): IMetric;
 }
 
 /** The settings an alarm ends up with: the catalog entry overlaid with the user's options. */
@@ -51,7 +61,7 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
       invalidProp(owner, `${target.optionsProp}.${key}`, 'set', `known alarms are ${Object.keys(catalog).join(', ')}`);
     }
   }
-  const alarms: Alarm[] = [];
+  const planned: Array<{ key: K; entry: AlarmEntry; effective: EffectiveAlarm; threshold: number }> = [];
   for (const key of Object.keys(catalog) as K[]) {
     const entry = catalog[key];
     const options = target.options?.[key];
@@ -71,20 +81,49 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
         `The ${entry.id} alarm was not created: its threshold is relative to a value that is a token at synth time. Set ${prop}.enabled to false to silence this.`);
       continue;
     }
-    const alarm = new Alarm(owner, `${entry.id}Alarm`, {
+    planned.push({ key, entry, effective, threshold });
+  }
+  if (planned.length === 0) return [];
+
+  // where the alarms live (the owner's stack, a nested stack, a monitoring stack) is decided
+  // once per owner, now, from what they will add to the stack that holds them
+  const scope = alarmScope(owner, planOf(planned.map(p => p.key), planned.map(p => p.entry), target));
+  const alarms: Alarm[] = [];
+  for (const { key, entry, effective, threshold } of planned) {
+    const alarm = new Alarm(scope, `${entry.id}Alarm`, {
       alarmName: alarmName(owner, entry.id),
       alarmDescription: alarmDescription(entry, effective, owner.node.path),
-      metric: metricFor(key, entry, target, threshold, effective.period),
+      metric: metricFor(key, entry, target, threshold, effective.period, scope),
       threshold,
       comparisonOperator: entry.comparison,
       evaluationPeriods: effective.evaluationPeriods,
       datapointsToAlarm: effective.datapointsToAlarm,
       treatMissingData: entry.treatMissingData,
     });
-    attachNotifications(alarm, target.topic);
+    attachNotifications(alarm, target.topic, owner);
+    registerAlarm({ alarm, owner, subject: target.subject, key, entry, critical: isCritical(entry), ownTopic: target.topic !== undefined });
     alarms.push(alarm);
   }
   return alarms;
+}
+
+/** Template bytes per alarm besides its name and description: a conservative estimate (the limit check counts resources and parameters exactly). */
+const ALARM_BYTES = 1_000;
+const METRIC_BYTES = 350;
+const METRIC_FILTER_BYTES = 900;
+
+/** What the alarms of one owner add to the stack that holds them. */
+function planOf<K extends string>(keys: K[], entries: AlarmEntry[], target: AlarmTarget<K>): AlarmPlan {
+  const sources = entries.flatMap(e => e.math ? Object.values(e.math.metrics) : [e.metric!]);
+  const logDerived = new Set(sources.filter(s => s.namespace === LOG_DERIVED).map(s => s.metricName)).size;
+  // every distinct token in the dimensions is a value from the owner's stack; a log-derived
+  // metric adds the log group
+  const tokens = new Set<string>();
+  const dimensionSets = [target.dimensions, ...keys.map(k => target.dimensionsFor?.(k))];
+  for (const dims of dimensionSets) for (const v of Object.values(dims ?? {})) if (Token.isUnresolved(v)) tokens.add(v);
+  const references = tokens.size + (logDerived > 0 ? 1 : 0);
+  const bytes = entries.length * (ALARM_BYTES + 255 + 1024) + sources.length * METRIC_BYTES + logDerived * METRIC_FILTER_BYTES;
+  return { resources: entries.length + logDerived, references, bytes };
 }
 
 /** CloudWatch allows alarm descriptions of up to 1024 characters. */
@@ -119,11 +158,13 @@ export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry
   return { threshold, evaluationPeriods, datapointsToAlarm, period };
 }
 
-function metricFor<K extends string>(key: K, entry: AlarmEntry, target: AlarmTarget<K>, threshold: number, period: Duration): IMetric {
+function metricFor<K extends string>(
+  key: K, entry: AlarmEntry, target: AlarmTarget<K>, threshold: number, period: Duration, scope: Construct,
+): IMetric {
   const metric = (source: MetricSource): IMetric => {
     if (source.namespace === LOG_DERIVED) {
       if (!target.logMetric) throw new Error(`internal: ${entry.id} needs a log-derived metric and its owner gives none`);
-      return target.logMetric(key, source, threshold, period);
+      return target.logMetric(key, source, threshold, period, scope);
     }
     return new Metric({
       namespace: source.namespace,

@@ -25,7 +25,7 @@ export class AlarmNotifications {
 }
 
 /** The topic the nearest scope was given, if any. */
-function nearestTopic(construct: IConstruct): ITopic | undefined {
+export function nearestTopic(construct: IConstruct): ITopic | undefined {
   for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
     const topic = TOPICS.get(scope);
     if (topic) return topic;
@@ -37,7 +37,7 @@ function nearestTopic(construct: IConstruct): ITopic | undefined {
  * The one place alarm actions come from: the construct's own topic if it has one, else the
  * nearest `AlarmNotifications.sendTo` scope (resolved at synth, so call order does not matter).
  */
-export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined): void {
+export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined, owner: IConstruct = alarm): void {
   if (ownTopic) {
     addTopic(alarm, ownTopic);
     return;
@@ -45,10 +45,26 @@ export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined):
   Aspects.of(alarm).add({
     visit(node: IConstruct) {
       if (node !== alarm) return;
-      const topic = nearestTopic(alarm);
-      if (topic) addTopic(alarm, topic);
+      // looked up from the owner: the alarm itself may live in a nested or a monitoring stack
+      const topic = nearestTopic(owner);
+      const throughHealth = (NOTIFIES_THROUGH_HEALTH.get(owner.node.root) ?? []).some(covers => covers(owner));
+      if (topic && !throughHealth) addTopic(alarm, topic);
     },
   });
+}
+
+/**
+ * Scopes whose alarms notify through a service-health alarm instead of one by one (their
+ * `sendTo` topic goes to the composite alarm). Registered by the service-health construct.
+ */
+const NOTIFIES_THROUGH_HEALTH = new WeakMap<IConstruct, Array<(owner: IConstruct) => boolean>>();
+
+/** Alarms of owners (in the app of `scope`) for which `covers` is true get no `sendTo` actions of their own. */
+export function notifyThroughHealth(scope: IConstruct, covers: (owner: IConstruct) => boolean): void {
+  const root = scope.node.root;
+  const list = NOTIFIES_THROUGH_HEALTH.get(root) ?? [];
+  list.push(covers);
+  NOTIFIES_THROUGH_HEALTH.set(root, list);
 }
 
 function addTopic(alarm: Alarm, topic: ITopic): void {

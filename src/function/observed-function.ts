@@ -189,12 +189,12 @@ export class ObservedFunction extends lambda.Function {
         }
       },
       dimensionsFor: key => key.startsWith('provisionedConcurrency') ? aliasDimensions : undefined,
-      logMetric: (_key, source, threshold, period) => {
+      logMetric: (_key, source, threshold, period, alarmScope) => {
         const options = { statistic: source.statistic, period };
         switch (source.metricName) {
-          case 'MaxMemoryUsedMB': return this.platformReports.maxMemoryUsed(threshold, options);
-          case 'InitDurationMs': return this.platformReports.initDurations(options);
-          default: return this.platformReports.timeouts(options);
+          case 'MaxMemoryUsedMB': return this.platformReports.maxMemoryUsed(threshold, options, alarmScope);
+          case 'InitDurationMs': return this.platformReports.initDurations(options, alarmScope);
+          default: return this.platformReports.timeouts(options, alarmScope);
         }
       },
     });
@@ -212,7 +212,8 @@ export class ObservedFunction extends lambda.Function {
     if (this.timeoutGiven || current === undefined || Token.isUnresolved(current) || current <= maxSeconds) return false;
     cfn.timeout = maxSeconds;
     (this as { timeout?: Duration }).timeout = Duration.seconds(maxSeconds);
-    const alarm = this.node.tryFindChild('DurationNearTimeoutAlarm')?.node.defaultChild;
+    // the alarm may live in a nested stack (src/placement): find it among the function's alarms
+    const alarm = this.alarms.find(a => a.node.id === 'DurationNearTimeoutAlarm')?.node.defaultChild;
     if (alarm instanceof CfnAlarm && typeof alarm.threshold === 'number') alarm.threshold = alarm.threshold * maxSeconds / current;
     return true;
   }

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { IMetric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, ILogGroupRef, MetricFilter } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
 
 /** Namespace of the metrics the library counts from function logs. */
 export const LOG_METRIC_NAMESPACE = 'CdkObserved/Lambda';
@@ -21,11 +22,15 @@ export class PlatformReportMetrics {
   private memoryFilter?: MetricFilter;
   private initFilter?: MetricFilter;
 
+  /**
+   * Filters are created on first use in `scope` (by default the function; an alarm placed in a
+   * nested stack brings its filter along, see src/placement).
+   */
   constructor(private readonly fn: lambda.Function, private readonly logGroup: ILogGroupRef) {}
 
   /** Count of invocations whose report says they timed out. */
-  public timeouts(options: MetricOptions): IMetric {
-    this.timeoutsFilter ??= new MetricFilter(this.fn, 'TimeoutsMetricFilter', {
+  public timeouts(options: MetricOptions, scope: Construct = this.fn): IMetric {
+    this.timeoutsFilter ??= new MetricFilter(scope, 'TimeoutsMetricFilter', {
       logGroup: this.logGroup,
       filterPattern: FilterPattern.all(REPORT, FilterPattern.stringValue('$.record.status', '=', 'timeout')),
       metricNamespace: LOG_METRIC_NAMESPACE,
@@ -36,8 +41,8 @@ export class PlatformReportMetrics {
   }
 
   /** Max memory used (MB) of the invocations that used at least `atLeastMb`. */
-  public maxMemoryUsed(atLeastMb: number, options: MetricOptions): IMetric {
-    this.memoryFilter ??= new MetricFilter(this.fn, 'MaxMemoryUsedMetricFilter', {
+  public maxMemoryUsed(atLeastMb: number, options: MetricOptions, scope: Construct = this.fn): IMetric {
+    this.memoryFilter ??= new MetricFilter(scope, 'MaxMemoryUsedMetricFilter', {
       logGroup: this.logGroup,
       filterPattern: FilterPattern.all(REPORT, FilterPattern.numberValue('$.record.metrics.maxMemoryUsedMB', '>=', atLeastMb)),
       metricNamespace: LOG_METRIC_NAMESPACE,
@@ -53,8 +58,8 @@ export class PlatformReportMetrics {
    * `initDurationMs`); its SampleCount is the number of cold starts. Has data in every minute
    * with a cold start, so it is created only on demand.
    */
-  public initDurations(options: MetricOptions): IMetric {
-    this.initFilter ??= new MetricFilter(this.fn, 'InitDurationMetricFilter', {
+  public initDurations(options: MetricOptions, scope: Construct = this.fn): IMetric {
+    this.initFilter ??= new MetricFilter(scope, 'InitDurationMetricFilter', {
       logGroup: this.logGroup,
       filterPattern: FilterPattern.all(REPORT, FilterPattern.numberValue('$.record.metrics.initDurationMs', '>=', 0)),
       metricNamespace: LOG_METRIC_NAMESPACE,

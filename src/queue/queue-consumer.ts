@@ -136,6 +136,7 @@ function createQueueAlarms(fn: lambda.Function, queue: sqs.IQueue, options: Queu
   const dlq = queue instanceof sqs.Queue ? queue.deadLetterQueue?.queue : undefined;
   buildAlarms(QUEUE_ALARMS, {
     owner,
+    subject: queue,
     dimensions: { QueueName: queue.queueName },
     dimensionsFor: key => key === 'deadLetterQueueMessages' && dlq ? { QueueName: dlq.queueName } : undefined,
     options: options.queueAlarms,

@@ -6,8 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CodeStorageMonitor, CodeStorageMonitorProps, VersionCleanupMode } from '../../src/account/code-storage-monitor';
-import { wildcardResourceFindingId } from '../../src/core/nag-ids';
 import { AlarmNotifications } from '../../src/core/alarm-notifications';
+import { wildcardResourceFindingId } from '../../src/core/nag-ids';
 import { synth, testStack } from '../helpers';
 import { nagFindings } from '../nag';
 
@@ -142,11 +142,14 @@ describe('CodeStorageMonitor defaults', () => {
       // an hour without a poll is a 0 (FILL), so three failed hours alarm in three hours
       Metrics: [
         Match.objectLike({ Expression: 'FILL(polls, 0)' }),
-        Match.objectLike({ Id: 'polls', MetricStat: Match.objectLike({
-          Metric: Match.objectLike({ Namespace: 'CdkObserved/Lambda', MetricName: 'CodeStorageUsedBytes' }),
-          Stat: 'SampleCount',
-          Period: 3600,
-        }) }),
+        Match.objectLike({
+          Id: 'polls',
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ Namespace: 'CdkObserved/Lambda', MetricName: 'CodeStorageUsedBytes' }),
+            Stat: 'SampleCount',
+            Period: 3600,
+          }),
+        }),
       ],
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',

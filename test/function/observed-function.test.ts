@@ -131,11 +131,14 @@ describe('ObservedFunction defaults', () => {
       Threshold: 0,
       Metrics: [
         Match.objectLike({ Expression: 'FILL(m, 0)', ReturnData: true }),
-        Match.objectLike({ Id: 'm', MetricStat: Match.objectLike({
-          Metric: { Namespace: 'CdkObserved/Lambda', MetricName: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^Fn') }, '-Timeouts']] } },
-          Stat: 'Sum',
-          Period: 60,
-        }) }),
+        Match.objectLike({
+          Id: 'm',
+          MetricStat: Match.objectLike({
+            Metric: { Namespace: 'CdkObserved/Lambda', MetricName: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^Fn') }, '-Timeouts']] } },
+            Stat: 'Sum',
+            Period: 60,
+          }),
+        }),
       ],
     });
   });

@@ -5,7 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { ObservedFunction, ObservedFunctionProps, ObservedQueue, ObservedTable } from '../../src';
+import { AlarmPlacement, AlarmPlacementMode, ObservedFunction, ObservedFunctionProps, ObservedQueue, ObservedTable } from '../../src';
 import { AccountConcurrencyMonitor } from '../../src/account/account-concurrency-monitor';
 import { CodeStorageMonitor } from '../../src/account/code-storage-monitor';
 import { REST_API_ALARMS } from '../../src/api/api-alarm-catalog';
@@ -34,6 +34,9 @@ export interface ReferenceApp {
 export function referenceApp(options: { pathMetadata?: boolean } = {}): ReferenceApp {
   // no in-process template validation here (the constructs' own tests do it): it triples synth time
   const app = new App({ context: options.pathMetadata ? { 'aws:cdk:enable-path-metadata': true } : {} });
+  // the simulator reads one template: keep every alarm in the stack (AUTO placement would move the
+  // later ones to nested stacks)
+  AlarmPlacement.configure(app, { mode: AlarmPlacementMode.SAME_STACK });
   const stack = new Stack(app, 'Orders', { env: { account: '123456789012', region: 'us-east-1' } });
   const fn = (id: string, props: Partial<ObservedFunctionProps>) => new ObservedFunction(stack, id, { ...MINIMAL, ...props });
 

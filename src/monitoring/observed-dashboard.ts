@@ -1,0 +1,128 @@
+import { AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
+import { CfnAlarm, Dashboard, GraphWidget, HorizontalAnnotation, IWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct, IConstruct } from 'constructs';
+import { adoptPending } from './adopt-alarms';
+import { AlarmRecord, alarmsUnder } from '../core/alarm-registry';
+
+/**
+ * CloudWatch allows 500 widgets in a dashboard body. The body is also a property in the
+ * template, which CloudFormation limits to 1 MB as a whole: a dashboard is split well before.
+ */
+const DASHBOARD_MAX_WIDGETS = 500;
+/** Estimated body size at which a dashboard is split (a fifth of a template). */
+const DASHBOARD_MAX_BODY_BYTES = 200_000;
+
+/** Alarm kinds shown besides the critical ones: the limits a construct runs into. */
+const SHOWN = new Set(['DurationNearTimeout', 'MemoryNearLimit', 'CodeStorageNearLimit', 'ClaimedConcurrencyNearQuota', 'LatencyNearTimeout']);
+const PER_LINE = 6;
+
+/** Props of an ObservedDashboard. */
+export interface ObservedDashboardProps {
+  /**
+   * Whose observed constructs get a row (every observed construct under this scope).
+   *
+   * @default - the whole app
+   */
+  readonly watch?: IConstruct;
+
+  /**
+   * Name of the dashboard; the second and later parts of a split dashboard add `-2`, `-3`, ...
+   *
+   * @default - `<stack name>-<id>`
+   */
+  readonly dashboardName?: string;
+}
+
+/**
+ * A CloudWatch dashboard with one row per observed construct: the metrics of its alarms against
+ * their thresholds (errors, throttles, duration against the timeout, timeouts, queue age and
+ * depth, dead letters, table throttles, code storage), each graph titled with the construct's
+ * path. Built when the app is synthesized, so constructs created after it are included; split
+ * into more dashboards before CloudWatch's 500 widgets or a body of 200 KB.
+ */
+export class ObservedDashboard extends Construct {
+  /** CloudWatch's maximum number of widgets in one dashboard. */
+  public static readonly MAX_WIDGETS = DASHBOARD_MAX_WIDGETS;
+
+  /** The estimated body size (bytes) at which a dashboard is split; the body is part of a template limited to 1 MB. */
+  public static readonly MAX_BODY_BYTES = DASHBOARD_MAX_BODY_BYTES;
+
+  /** The dashboards (more than one when the rows did not fit one); filled when the app is synthesized. */
+  public readonly dashboards: Dashboard[] = [];
+
+  private readonly watched: IConstruct;
+  private readonly baseName: string;
+
+  constructor(scope: Construct, id: string, props: ObservedDashboardProps = {}) {
+    super(scope, id);
+    this.watched = props.watch ?? this.node.root;
+    this.baseName = props.dashboardName ?? `${Stack.of(this).stackName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-');
+    Aspects.of(this).add({ visit: node => { if (node === this) this.build(); } }, { priority: AspectPriority.DEFAULT + 100 });
+  }
+
+  private build(): void {
+    if (this.dashboards.length > 0) return;
+    adoptPending(this.watched);
+    const rows = rowsOf(alarmsUnder(this.watched));
+    let current: { dashboard: Dashboard; widgets: number; bytes: number } | undefined;
+    for (const row of rows) {
+      const widgets = row.length;
+      const bytes = row.reduce((n, w) => n + estimateBytes(w), 0);
+      if (!current || current.widgets + widgets > DASHBOARD_MAX_WIDGETS || current.bytes + bytes > DASHBOARD_MAX_BODY_BYTES) {
+        const n = this.dashboards.length + 1;
+        const dashboard = new Dashboard(this, n === 1 ? 'Dashboard' : `Dashboard${n}`, {
+          dashboardName: n === 1 ? this.baseName : `${this.baseName}-${n}`,
+        });
+        this.dashboards.push(dashboard);
+        current = { dashboard, widgets: 0, bytes: 0 };
+      }
+      current.dashboard.addWidgets(...row);
+      current.widgets += widgets;
+      current.bytes += bytes;
+    }
+  }
+}
+
+/** The widgets of each observed construct (a title line, then its graphs, six to a line). */
+export function rowsOf(records: AlarmRecord[]): IWidget[][] {
+  const byOwner = new Map<IConstruct, AlarmRecord[]>();
+  for (const r of records) {
+    if (!r.critical && !SHOWN.has(r.entry.id)) continue;
+    const list = byOwner.get(r.owner) ?? [];
+    list.push(r);
+    byOwner.set(r.owner, list);
+  }
+  const rows: IWidget[][] = [];
+  for (const [owner, list] of byOwner) {
+    rows.push([new TextWidget({ markdown: `### ${owner.node.path}`, width: 24, height: 1 })]);
+    for (let i = 0; i < list.length; i += PER_LINE) {
+      const line = list.slice(i, i + PER_LINE);
+      const width = Math.floor(24 / line.length);
+      rows.push(line.map(r => graphOf(owner, r, width)));
+    }
+  }
+  return rows;
+}
+
+function graphOf(owner: IConstruct, record: AlarmRecord, width: number): GraphWidget {
+  const cfn = record.alarm.node.defaultChild as CfnAlarm;
+  const annotations: HorizontalAnnotation[] = [];
+  if (typeof cfn.threshold === 'number') annotations.push({ value: cfn.threshold, label: `alarm threshold (${record.key})` });
+  // duration against the timeout: the timeout itself as a line above the threshold
+  if (record.entry.id === 'DurationNearTimeout' && owner instanceof lambda.Function && owner.timeout && !owner.timeout.isUnresolved()) {
+    annotations.push({ value: owner.timeout.toMilliseconds(), label: 'timeout' });
+  }
+  return new GraphWidget({
+    title: `${owner.node.id} ${record.entry.id}`,
+    left: [record.alarm.metric],
+    leftAnnotations: annotations,
+    width,
+    height: 5,
+  });
+}
+
+function estimateBytes(widget: IWidget): number {
+  // tokens stand in for references (about 60 bytes each once resolved)
+  return JSON.stringify(widget.toJson()).length + 100;
+}
