@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 
 /**
@@ -19,6 +20,18 @@ export const API_LIMITS = {
   /** Lambda's timeout when none is set, and its minimum. */
   lambdaDefaultTimeoutSeconds: 3,
   lambdaMinTimeoutSeconds: 1,
+};
+
+/**
+ * The library's stage defaults, shared by both API constructs: a rate of a tenth of the account's
+ * regional 10,000 requests per second, a burst of half of Lambda's default 1,000 concurrent
+ * executions, a month of access logs, and a function timeout that ends 1 s before the integration's.
+ */
+export const API_DEFAULTS = {
+  throttlingRateLimit: 1000,
+  throttlingBurstLimit: 500,
+  accessLogRetention: logs.RetentionDays.ONE_MONTH,
+  lambdaTimeoutMarginSeconds: 1,
 };
 
 /** One method (REST) or route (HTTP) of an API, as the synthesized L1 tree describes it. */

@@ -11,7 +11,7 @@ import { HTTP_API_ALARMS } from './api-alarm-catalog';
 import { ApiAlarmOptions } from './api-alarm-options';
 import { ApiRules, CheckedApi, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
 import { HttpLambdaRouteOptions } from './api-route-options';
-import { API_LIMITS, FunctionIndex, httpRoutes } from './api-routes';
+import { API_DEFAULTS, API_LIMITS, FunctionIndex, httpRoutes } from './api-routes';
 import { buildAlarms } from '../core/alarm-builder';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
@@ -76,16 +76,16 @@ export interface ObservedHttpApiProps extends apigwv2.HttpApiProps {
  */
 export class ObservedHttpApi extends apigwv2.HttpApi {
   /** The default stage rate limit, in requests per second: a tenth of the account's regional 10,000. */
-  public static readonly DEFAULT_THROTTLING_RATE_LIMIT = 1000;
+  public static readonly DEFAULT_THROTTLING_RATE_LIMIT = API_DEFAULTS.throttlingRateLimit;
 
   /**
    * The default stage burst limit, in requests: half of Lambda's default 1,000 concurrent
    * executions, so a spike is answered with 429 (retryable) before the functions are throttled.
    */
-  public static readonly DEFAULT_THROTTLING_BURST_LIMIT = 500;
+  public static readonly DEFAULT_THROTTLING_BURST_LIMIT = API_DEFAULTS.throttlingBurstLimit;
 
   /** The default retention of the access log group. */
-  public static readonly DEFAULT_ACCESS_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+  public static readonly DEFAULT_ACCESS_LOG_RETENTION = API_DEFAULTS.accessLogRetention;
 
   /** API Gateway's integration timeout for HTTP APIs when none is set, and its maximum (not raisable). */
   public static readonly DEFAULT_INTEGRATION_TIMEOUT = Duration.millis(API_LIMITS.httpIntegrationMs);
@@ -94,7 +94,7 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
    * How long before the integration timeout a function's timeout must end (the integration
    * timeout also counts the invoke and a cold start's initialization).
    */
-  public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.seconds(1);
+  public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.seconds(API_DEFAULTS.lambdaTimeoutMarginSeconds);
 
   /** The alarms this API created. */
   public readonly alarms: Alarm[];

@@ -11,7 +11,7 @@ import { ApiAlarmOptions } from './api-alarm-options';
 import { ApiRules, CheckedApi, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
 import { defaultApiName } from './api-naming';
 import { RestLambdaRouteOptions } from './api-route-options';
-import { API_LIMITS, FunctionIndex, restRoutes } from './api-routes';
+import { API_DEFAULTS, API_LIMITS, FunctionIndex, restRoutes } from './api-routes';
 import { buildAlarms } from '../core/alarm-builder';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
@@ -84,17 +84,17 @@ export interface ObservedRestApiProps extends apigateway.RestApiProps {
  */
 export class ObservedRestApi extends apigateway.RestApi {
   /** The default stage rate limit, in requests per second: a tenth of the account's regional 10,000. */
-  public static readonly DEFAULT_THROTTLING_RATE_LIMIT = 1000;
+  public static readonly DEFAULT_THROTTLING_RATE_LIMIT = API_DEFAULTS.throttlingRateLimit;
 
   /**
    * The default stage burst limit, in requests: half of Lambda's default 1,000 concurrent
    * executions, so a spike is answered with 429 (retryable) before the functions are throttled
    * and API Gateway answers 5XX.
    */
-  public static readonly DEFAULT_THROTTLING_BURST_LIMIT = 500;
+  public static readonly DEFAULT_THROTTLING_BURST_LIMIT = API_DEFAULTS.throttlingBurstLimit;
 
   /** The default retention of the access log group. */
-  public static readonly DEFAULT_ACCESS_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+  public static readonly DEFAULT_ACCESS_LOG_RETENTION = API_DEFAULTS.accessLogRetention;
 
   /** API Gateway's integration timeout for REST APIs when none is set, and its maximum without a quota increase. */
   public static readonly DEFAULT_INTEGRATION_TIMEOUT = Duration.millis(API_LIMITS.restIntegrationMs);
@@ -105,7 +105,7 @@ export class ObservedRestApi extends apigateway.RestApi {
    * function's initialization. One second covers both for typical runtimes and is the smallest
    * step of a function timeout (whole seconds).
    */
-  public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.seconds(1);
+  public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.seconds(API_DEFAULTS.lambdaTimeoutMarginSeconds);
 
   /** The alarms this API created. */
   public readonly alarms: Alarm[];

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { QueueAlarmOptions } from './queue-alarm-options';
-import { AlarmCatalog } from '../core/alarm-catalog';
+import { AlarmCatalog, AlarmEntry } from '../core/alarm-catalog';
 
 const SQS = 'AWS/SQS';
 const COMMON = { period: Duration.minutes(1), enabledByDefault: true, when: 'always' };
@@ -42,11 +42,22 @@ export const QUEUE_ALARMS: AlarmCatalog<keyof QueueAlarmOptions> = {
     datapointsToAlarm: 5,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   },
-  deadLetterQueueMessages: {
-    ...COMMON,
-    id: 'DeadLetterQueueMessages',
-    catches: 'Messages failed maxReceiveCount times and were moved to the dead-letter queue: each is a lost unit of work.',
+  deadLetterQueueMessages: failedMessagesEntry('DeadLetterQueueMessages',
+    'Messages failed maxReceiveCount times and were moved to the dead-letter queue: each is a lost unit of work.',
+    'with a dead-letter queue'),
+};
+
+/**
+ * Messages waiting in a queue that holds failures (a dead-letter or failure queue): any message
+ * there is a unit of work that was not done, so the first minute with one alarms.
+ */
+export function failedMessagesEntry(id: string, catches: string, when: string): AlarmEntry {
+  return {
+    id,
+    catches,
+    when,
     metric: { namespace: SQS, metricName: 'ApproximateNumberOfMessagesVisible', statistic: 'Maximum' },
+    period: Duration.minutes(1),
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
     threshold: 0,
     unit: 'count',
@@ -55,6 +66,6 @@ export const QUEUE_ALARMS: AlarmCatalog<keyof QueueAlarmOptions> = {
     evaluationPeriods: 1,
     datapointsToAlarm: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
-    when: 'with a dead-letter queue',
-  },
-};
+    enabledByDefault: true,
+  };
+}

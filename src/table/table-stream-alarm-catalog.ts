@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { TableStreamAlarmOptions } from './table-stream-options';
 import { AlarmCatalog } from '../core/alarm-catalog';
+import { failedMessagesEntry } from '../queue/queue-alarm-catalog';
 
 /** The alarms of a table stream consumer, one entry per alarm kind. */
 export const TABLE_STREAM_ALARMS: AlarmCatalog<keyof TableStreamAlarmOptions> = {
@@ -21,20 +22,7 @@ export const TABLE_STREAM_ALARMS: AlarmCatalog<keyof TableStreamAlarmOptions> = 
     enabledByDefault: true,
     when: 'always',
   },
-  failedRecords: {
-    id: 'FailedRecords',
-    catches: 'Stream records failed every retry and were sent to the failure queue: each one is a change that was not processed.',
-    metric: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', statistic: 'Maximum' },
-    period: Duration.minutes(1),
-    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    threshold: 0,
-    unit: 'count',
-    min: 0,
-    max: 1_000_000,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
-    enabledByDefault: true,
-    when: 'with the failure queue the wiring creates',
-  },
+  failedRecords: failedMessagesEntry('FailedRecords',
+    'Stream records failed every retry and were sent to the failure queue: each one is a change that was not processed.',
+    'with the failure queue the wiring creates'),
 };
