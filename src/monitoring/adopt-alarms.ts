@@ -20,7 +20,7 @@ import { ObservedQueue } from '../queue/observed-queue';
 import { QUEUE_ALARMS } from '../queue/queue-alarm-catalog';
 import { QueueAlarmOptions } from '../queue/queue-alarm-options';
 import { ObservedTable } from '../table/observed-table';
-import { TABLE_ALARMS } from '../table/table-alarm-catalog';
+import { TABLE_ALARMS, tableAlarmApplies } from '../table/table-alarm-catalog';
 import { TableAlarmOptions } from '../table/table-alarm-options';
 
 /** Props of the AdoptAlarms aspect. */
@@ -177,14 +177,7 @@ export class AdoptAlarms implements IAspect {
       options: this.props.tableAlarms,
       optionsProp: 'AdoptAlarms tableAlarms',
       topic: this.props.alarmTopic,
-      applies: key => {
-        switch (key) {
-          case 'consumedReadPercentOfProvisioned':
-          case 'consumedWritePercentOfProvisioned': return provisioned;
-          case 'onDemandMaxThroughputThrottleEvents': return !provisioned;
-          default: return true;
-        }
-      },
+      applies: key => tableAlarmApplies(key, provisioned),
     });
   }
 

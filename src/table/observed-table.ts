@@ -3,7 +3,7 @@ import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { TABLE_ALARMS } from './table-alarm-catalog';
+import { TABLE_ALARMS, tableAlarmApplies } from './table-alarm-catalog';
 import { TableAlarmOptions } from './table-alarm-options';
 import { buildAlarms } from '../core/alarm-builder';
 
@@ -59,14 +59,7 @@ export class ObservedTable extends dynamodb.TableV2 {
       options: alarms,
       optionsProp: 'alarms',
       topic: alarmTopic,
-      applies: key => {
-        switch (key) {
-          case 'consumedReadPercentOfProvisioned':
-          case 'consumedWritePercentOfProvisioned': return provisioned;
-          case 'onDemandMaxThroughputThrottleEvents': return !provisioned;
-          default: return true;
-        }
-      },
+      applies: key => tableAlarmApplies(key, provisioned),
     });
   }
 }

@@ -92,3 +92,13 @@ export const TABLE_ALARMS: AlarmCatalog<keyof TableAlarmOptions> = {
   consumedWritePercentOfProvisioned: utilization('WriteCapacityNearProvisioned', 'ConsumedWriteCapacityUnits', 'ProvisionedWriteCapacityUnits',
     'A provisioned table is about to run out of write capacity, after which writes are throttled.'),
 };
+
+/** Whether a table alarm applies to a table with this billing: capacity alarms only when provisioned, the on-demand cap only when not. */
+export function tableAlarmApplies(key: keyof TableAlarmOptions, provisioned: boolean): boolean {
+  switch (key) {
+    case 'consumedReadPercentOfProvisioned':
+    case 'consumedWritePercentOfProvisioned': return provisioned;
+    case 'onDemandMaxThroughputThrottleEvents': return !provisioned;
+    default: return true;
+  }
+}
