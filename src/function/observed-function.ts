@@ -12,6 +12,7 @@ import { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ALARMS } from './function-alarm-catalog';
 import { FunctionAlarmOptions } from './function-alarm-options';
+import { functionAlarmTarget } from './function-alarm-target';
 import { validateFunctionProps } from './function-validation';
 import { PlatformReportMetrics } from './platform-report-metrics';
 import { ProvisionedConcurrencyOptions } from './provisioned-concurrency-options';
@@ -154,50 +155,16 @@ export class ObservedFunction extends lambda.Function {
 
     this.acknowledgeDefaults(props);
     if (provisionedConcurrency) this.alias = this.createProvisionedAlias(provisionedConcurrency);
-    const aliasDimensions = this.alias ? { FunctionName: this.functionName, Resource: `${this.functionName}:${this.alias.aliasName}` } : undefined;
-
-    const timeoutMs = concreteMillis(this.timeout);
-    const memoryMb = concreteNumber(props.memorySize ?? ObservedFunction.DEFAULT_MEMORY_SIZE_MB);
-    const reserved = concreteNumber(props.reservedConcurrentExecutions);
-    this.alarms = buildAlarms(FUNCTION_ALARMS, {
-      owner: this,
-      dimensions: { FunctionName: this.functionName },
-      options: alarms,
-      optionsProp: 'alarms',
-      topic: alarmTopic,
-      applies: key => {
-        switch (key) {
-          case 'asyncEventsDropped': return deadLetter || destination;
-          case 'destinationDeliveryFailures': return destination;
-          case 'deadLetterErrors': return deadLetter;
-          case 'concurrencyPercentOfReserved': return props.reservedConcurrentExecutions !== undefined;
-          case 'provisionedConcurrencySpillover':
-          case 'provisionedConcurrencyUtilizationPercent':
-          case 'provisionedConcurrencyIdlePercent': return this.alias !== undefined;
-          default: return true;
-        }
-      },
-      absoluteThreshold: (key, threshold) => {
-        switch (key) {
-          case 'durationP99PercentOfTimeout': return timeoutMs === undefined ? undefined : timeoutMs * threshold / 100;
-          case 'memoryUsedPercent': return memoryMb === undefined ? undefined : memoryMb * threshold / 100;
-          case 'concurrencyPercentOfReserved': return reserved === undefined ? undefined : reserved * threshold / 100;
-          // Lambda reports provisioned concurrency utilization as a fraction
-          case 'provisionedConcurrencyUtilizationPercent':
-          case 'provisionedConcurrencyIdlePercent': return threshold / 100;
-          default: return threshold;
-        }
-      },
-      dimensionsFor: key => key.startsWith('provisionedConcurrency') ? aliasDimensions : undefined,
-      logMetric: (_key, source, threshold, period, alarmScope) => {
-        const options = { statistic: source.statistic, period };
-        switch (source.metricName) {
-          case 'MaxMemoryUsedMB': return this.platformReports.maxMemoryUsed(threshold, options, alarmScope);
-          case 'InitDurationMs': return this.platformReports.initDurations(options, alarmScope);
-          default: return this.platformReports.timeouts(options, alarmScope);
-        }
-      },
-    });
+    this.alarms = buildAlarms(FUNCTION_ALARMS, functionAlarmTarget(this, {
+      timeoutMs: concreteMillis(this.timeout),
+      memoryMb: concreteNumber(props.memorySize ?? ObservedFunction.DEFAULT_MEMORY_SIZE_MB),
+      reservedConcurrencySet: props.reservedConcurrentExecutions !== undefined,
+      reservedConcurrency: concreteNumber(props.reservedConcurrentExecutions),
+      deadLetter,
+      destination,
+      aliasName: this.alias?.aliasName,
+      reports: this.platformReports,
+    }, alarms, 'alarms', alarmTopic));
   }
 
   /**

@@ -10,10 +10,10 @@ import { IConstruct } from 'constructs';
 import { HTTP_API_ALARMS, REST_API_ALARMS } from '../api/api-alarm-catalog';
 import { ApiAlarmOptions } from '../api/api-alarm-options';
 import { buildAlarms } from '../core/alarm-builder';
-import { AlarmEntry, LOG_DERIVED, MetricSource } from '../core/alarm-catalog';
 import { hasOwnAlarms } from '../core/alarm-registry';
 import { FUNCTION_ALARMS } from '../function/function-alarm-catalog';
 import { FunctionAlarmOptions } from '../function/function-alarm-options';
+import { functionAlarmTarget } from '../function/function-alarm-target';
 import { ObservedFunction } from '../function/observed-function';
 import { PlatformReportMetrics } from '../function/platform-report-metrics';
 import { ObservedQueue } from '../queue/observed-queue';
@@ -117,39 +117,16 @@ export class AdoptAlarms implements IAspect {
     const deadLetter = cfn.deadLetterConfig !== undefined;
     const invokeConfig = fn.node.tryFindChild('EventInvokeConfig')?.node.defaultChild as lambda.CfnEventInvokeConfig | undefined;
     const destination = (Stack.of(fn).resolve(invokeConfig?.destinationConfig) as { onFailure?: unknown } | undefined)?.onFailure !== undefined;
-    const reports = json ? new PlatformReportMetrics(fn, fn.logGroup) : undefined;
-    return buildAlarms(FUNCTION_ALARMS, {
-      owner: fn,
-      dimensions: { FunctionName: fn.functionName },
-      options: this.props.functionAlarms,
-      optionsProp: 'AdoptAlarms functionAlarms',
-      topic: this.props.alarmTopic,
-      applies: key => {
-        if (!json && sourcesOf(FUNCTION_ALARMS[key]).some(s => s.namespace === LOG_DERIVED)) return false;
-        switch (key) {
-          case 'asyncEventsDropped': return deadLetter || destination;
-          case 'destinationDeliveryFailures': return destination;
-          case 'deadLetterErrors': return deadLetter;
-          case 'concurrencyPercentOfReserved': return reserved !== undefined;
-          case 'provisionedConcurrencySpillover':
-          case 'provisionedConcurrencyUtilizationPercent':
-          case 'provisionedConcurrencyIdlePercent':
-          case 'coldStartPercent': return false;
-          default: return true;
-        }
-      },
-      absoluteThreshold: (key, threshold) => {
-        switch (key) {
-          case 'durationP99PercentOfTimeout': return timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000 * threshold / 100;
-          case 'memoryUsedPercent': return memoryMb === undefined ? undefined : memoryMb * threshold / 100;
-          case 'concurrencyPercentOfReserved': return reserved === undefined ? undefined : reserved * threshold / 100;
-          default: return threshold;
-        }
-      },
-      logMetric: (_key, source, threshold, period, scope) => source.metricName === 'MaxMemoryUsedMB'
-        ? reports!.maxMemoryUsed(threshold, { statistic: source.statistic, period }, scope)
-        : reports!.timeouts({ statistic: source.statistic, period }, scope),
-    });
+    return buildAlarms(FUNCTION_ALARMS, functionAlarmTarget(fn, {
+      timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+      memoryMb,
+      reservedConcurrencySet: reserved !== undefined,
+      reservedConcurrency: reserved,
+      deadLetter,
+      destination,
+      // plain functions: only what their logs allow (JSON), no provisioned-concurrency alias here
+      reports: json ? new PlatformReportMetrics(fn, fn.logGroup) : undefined,
+    }, this.props.functionAlarms, 'AdoptAlarms functionAlarms', this.props.alarmTopic));
   }
 
   private adoptQueue(queue: sqs.Queue): Alarm[] | undefined {
@@ -214,10 +191,6 @@ export class AdoptAlarms implements IAspect {
     }
     return this.deadLetterQueues;
   }
-}
-
-function sourcesOf(entry: AlarmEntry): MetricSource[] {
-  return entry.math ? Object.values(entry.math.metrics) : entry.metric ? [entry.metric] : [];
 }
 
 function number(value: unknown): number | undefined {

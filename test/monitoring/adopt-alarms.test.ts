@@ -36,6 +36,19 @@ describe('AdoptAlarms', () => {
     Template.fromStack(stack).resourceCountIs('AWS::Logs::MetricFilter', 0);
   });
 
+  test('it binds alarms as ObservedFunction does: reserved concurrency and an opted-in cold-start alarm on a JSON-logging function', () => {
+    const { app, stack } = setup();
+    new lambda.Function(stack, 'Plain', {
+      ...MINIMAL, timeout: Duration.seconds(5), memorySize: 256, reservedConcurrentExecutions: 20, loggingFormat: lambda.LoggingFormat.JSON,
+    });
+    Aspects.of(app).add(new AdoptAlarms({ functionAlarms: { coldStartPercent: { enabled: true } } }));
+    const found = alarms(stack);
+    expect(found['Legacy/Plain/ConcurrencyNearReserved'].Threshold).toBe(18);
+    expect(found['Legacy/Plain/MemoryNearLimit'].Threshold).toBe(230.4);
+    expect(found['Legacy/Plain/ColdStarts'].Metrics[0].Expression).toBe('IF(invocations > 0, 100 * FILL(coldStarts, 0) / invocations, 0)');
+    expect(Object.keys(found).some(n => n.includes('ProvisionedConcurrency'))).toBe(false);
+  });
+
   test('with JSON logs it also gets the timeouts and memory alarms, counted from its log group', () => {
     const { app, stack } = setup();
     new lambda.Function(stack, 'Json', { ...MINIMAL, loggingFormat: lambda.LoggingFormat.JSON, memorySize: 512 });
