@@ -21,7 +21,12 @@ export * from './api/observed-http-api';
 export * from './lint/pack';
 export * from './lint/sarif';
 export * from './simulator/alarm-simulator';
-export { AlarmPlacement, AlarmPlacementMode, AlarmPlacementOptions } from './placement/alarm-placement';
-export { ServiceHealth, ServiceHealthProps } from './monitoring/service-health';
-export { ObservedDashboard, ObservedDashboardProps } from './monitoring/observed-dashboard';
-export { AdoptAlarms, AdoptAlarmsProps } from './monitoring/adopt-alarms';
+// named, so that the modules' internal helpers stay out of the API; props are types only
+export { AlarmPlacement, AlarmPlacementMode } from './placement/alarm-placement';
+export type { AlarmPlacementOptions } from './placement/alarm-placement';
+export { ServiceHealth } from './monitoring/service-health';
+export type { ServiceHealthProps } from './monitoring/service-health';
+export { ObservedDashboard } from './monitoring/observed-dashboard';
+export type { ObservedDashboardProps } from './monitoring/observed-dashboard';
+export { AdoptAlarms } from './monitoring/adopt-alarms';
+export type { AdoptAlarmsProps } from './monitoring/adopt-alarms';

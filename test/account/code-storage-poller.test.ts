@@ -24,6 +24,7 @@ import {
   putResponse,
   PollerConfig,
   PollerDeps,
+  PollResult,
   TIME_RESERVE_MS,
 } from '../../src/account/code-storage-poller.lambda';
 
@@ -526,7 +527,8 @@ describe('configuration and the Lambda entry point', () => {
     Object.assign(process.env, { LARGEST_FUNCTIONS: '1', CLEANUP_MODE: 'DELETE', VERSIONS_TO_KEEP: '3', FUNCTION_NAME_PREFIXES: '[]' });
     try {
       // 10 seconds left: below the reserve, so the cleanup stops before deleting anything
-      const result = await handler({}, { getRemainingTimeInMillis: () => 10_000 });
+      // a scheduled event (not the deploy-time custom resource) returns the poll's result
+      const result = await handler({}, { getRemainingTimeInMillis: () => 10_000 }) as PollResult;
       expect(result.usedPercent).toBe(20);
       expect(result.cleanup?.stoppedEarly).toBe(true);
       expect(lambdaMock.commandCalls(DeleteFunctionCommand)).toHaveLength(0);
