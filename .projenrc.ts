@@ -56,6 +56,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ajv@^8',
     // bench/scale.bench.ts only: the peer measured beside us in the same run
     'cdk-monitoring-constructs@^10',
+    // property tests of bad input and placement
+    'fast-check@^4',
+    // Control Tower proactive controls as cfn-guard rules, run on every construct's output
+    '@cdklabs/cdk-validator-cfnguard',
   ],
 
   // the project's CI is .ci/run; no GitHub workflows or release automation are generated
@@ -97,9 +101,6 @@ for (const dir of ['demo', 'bench', 'scripts']) {
   });
 }
 
-// npm 11.19 writes lock files that its own `npm ci` rejects (unrs-resolver lists optional
-// packages that were never published); 11.13 writes ones that install on a clean clone.
-project.tasks.tryFind('install')?.reset('npx -y npm@11.13.0 install --no-audit --no-fund');
 
 // The constructs load their handler bundles (assets/) at synth: bundle before jest on a clean clone.
 project.testTask.prependSpawn(project.bundler.bundleTask);
