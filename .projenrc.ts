@@ -78,11 +78,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: { moduleName: 'github.com/cdk-observed/cdk-observed-go' },
 
   eslintOptions: {
+    // a test run never rewrites files: `npx projen eslint --fix` fixes on request
+    commandOptions: { fix: false },
     dirs: ['src'],
     devdirs: ['test', 'demo', 'bench', 'scripts', 'projenrc', '.projenrc.ts'],
   },
   jestOptions: {
+    // a test run never rewrites snapshots; coverage is a summary line on stdout and files in coverage/
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    coverageText: false,
     jestConfig: {
+      coverageReporters: ['text-summary', 'lcov', 'cobertura', 'json-summary'],
       // synthesizing stacks is CPU-bound: the machine and CI have 2 cores
       maxWorkers: 2,
     },
@@ -102,15 +108,18 @@ for (const dir of ['demo', 'bench', 'scripts']) {
 }
 
 
-// The constructs load their handler bundles (assets/) at synth: bundle before jest on a clean clone.
+// The constructs load their handler bundles (assets/) at synth: bundle before jest on a clean clone,
+// and before every jsii compile, so that a package packed after `projen compile` carries them.
 project.testTask.prependSpawn(project.bundler.bundleTask);
+project.compileTask.prependSpawn(project.bundler.bundleTask);
 
 // The demo app (cdk.json) synthesizes offline, with no AWS credentials.
-project.addTask('demo', {
-  description: 'Synthesize the demo app in cdk.json and print its lint findings',
-  exec: 'cdk synth --quiet=false',
+const demo = project.addTask('demo', {
+  description: 'Synthesize the demo app in cdk.json (templates in cdk.out/), print its lint findings and a summary',
+  exec: 'cdk synth --quiet',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' },
 });
+demo.exec('ts-node --transpile-only scripts/demo-summary.ts cdk.out');
 
 // Generated documentation must not drift from the catalog.
 project.addTask('docs:alarms', {

@@ -8,26 +8,39 @@
  * Options:
  *   -o, --output <file>     write the SARIF there (default: stdout)
  *   --fail-on <level>       exit 1 when an unacknowledged finding is at least this level: error | warning (default: never)
- *   -h, --help
+ *   -h, --help              print this usage
+ *   -v, --version           print the version
  *
  * Exit codes: 0 written (and nothing at --fail-on), 1 findings at --fail-on, 2 usage or input error.
  */
 import * as fs from 'fs';
+import { answerStandardFlags } from '../core/cli-flags';
 import { SarifReport } from './sarif';
 
-const USAGE = 'usage: cdk-observed-sarif [cloud-assembly-dir (default cdk.out)] [-o, --output file] [--fail-on error|warning]';
+const USAGE = `usage: cdk-observed-sarif [cloud-assembly-dir (default cdk.out)] [-o, --output file] [--fail-on error|warning]
+
+Writes the validation report of a synthesized cloud assembly (cdk synth writes
+cdk.out/validation-report.json) as SARIF 2.1.0.
+
+  -o, --output <file>   write the SARIF there (default: stdout)
+  --fail-on <level>     exit 1 when an unacknowledged finding is at least this level
+  -h, --help            print this usage
+  -v, --version         print the version
+
+Exit codes: 0 written, 1 findings at --fail-on, 2 usage or input error.`;
 
 /** Runs the CLI; returns the exit code. Exported for tests. */
 export function main(argv: readonly string[],
   out: (text: string) => void = t => process.stdout.write(t),
   err: (text: string) => void = t => process.stderr.write(t)): number {
+  const answered = answerStandardFlags(argv, USAGE, out);
+  if (answered !== undefined) return answered;
   let directory = 'cdk.out';
   let output: string | undefined;
   let failOn: 'error' | 'warning' | undefined;
   const args = [...argv];
   while (args.length > 0) {
     const a = args.shift()!;
-    if (a === '-h' || a === '--help') { out(`${USAGE}\n`); return 0; }
     if (a === '-o' || a === '--output') {
       output = args.shift();
       if (!output) { err(`${a} needs a file\n${USAGE}\n`); return 2; }
