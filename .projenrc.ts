@@ -93,7 +93,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
     },
   },
-  gitignore: ['cdk.out/', 'bench/results/', '.ci-out/'],
+  gitignore: ['cdk.out/', 'bench/results/', '.ci-out/', 'test/docs/.snippets/'],
 });
 
 // The demo, benchmarks and scripts type-check (and lint) against the library's sources.
