@@ -62,9 +62,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cdklabs/cdk-validator-cfnguard',
   ],
 
-  // the project's CI is .ci/run; no GitHub workflows or release automation are generated
-  github: false,
-  release: false,
+  // Releases: projen's release workflow (.github/workflows/release.yml) builds once and publishes to
+  // npm, PyPI, Maven Central, NuGet and the Go module repository; the version is bumped from the
+  // conventional commits since the last tag (fix: patch, feat: minor, while major is 0). The tests
+  // of a change run in .ci/run, so no separate build workflow, PR linting or Mergify is generated.
+  github: true,
+  githubOptions: { mergify: false, pullRequestLint: false },
+  buildWorkflow: false,
+  release: true,
+  releaseToNpm: true,
+  majorVersion: 0,
   depsUpgrade: false,
   pullRequestTemplate: false,
 
