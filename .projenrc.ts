@@ -101,6 +101,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     coverageText: false,
     jestConfig: {
       coverageReporters: ['text-summary', 'lcov', 'cobertura', 'json-summary'],
+      // CloudFormation schema validation only in the tests about it (see test/setup-env.ts)
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
       // synthesizing stacks is CPU-bound: the machine and CI have 2 cores
       maxWorkers: 2,
     },

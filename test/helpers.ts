@@ -3,8 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 
 /**
- * A stack in an app that validates templates against CloudFormation's schemas in-process and
- * treats what it finds as errors.
+ * A stack in an app that treats what aws-cdk-lib's in-process CloudFormation validation finds as
+ * errors. The validation itself runs only inside `withSchemaValidation` (see test/setup-env.ts).
  */
 export function testStack(id = 'TestStack'): Stack {
   const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
@@ -21,4 +21,18 @@ export const MINIMAL = {
 /** Synthesizes the whole app (running its validations) and returns the stack's template. */
 export function synth(stack: Stack): Template {
   return Template.fromStack(stack);
+}
+
+/**
+ * Runs fn (which synthesizes) with aws-cdk-lib's in-process CloudFormation schema validation on;
+ * test/setup-env.ts turns it off elsewhere, for speed.
+ */
+export function withSchemaValidation<T>(fn: () => T): T {
+  const before = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'true';
+  try {
+    return fn();
+  } finally {
+    process.env.CDK_VALIDATION = before;
+  }
 }

@@ -21,9 +21,12 @@ describe('README snippets', () => {
     fs.mkdirSync(path.join(dir, 'dist', 'handler'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'dist', 'handler', 'index.js'), 'exports.handler = async () => ({});');
     process.chdir(dir);
+    // as a user's synth does: templates validated against CloudFormation's schemas (test/setup-env.ts)
+    process.env.CDK_VALIDATION = 'true';
   });
   afterAll(() => {
     process.chdir(cwd);
+    process.env.CDK_VALIDATION = 'false';
     fs.rmSync(OUT, { recursive: true, force: true });
   });
 
