@@ -117,6 +117,7 @@ function run(report: PluginReportJson, options: SarifOptions): sarif.Run {
         : c.cloudFormationResource
           ? { uri: c.cloudFormationResource.templatePath, logicalId: c.cloudFormationResource.logicalId }
           : options.locate?.(c.constructPath);
+      const propertyPaths = (c.cloudFormationResource?.propertyPaths ?? []).filter(p => p !== '');
       const result: sarif.Result = {
         ruleId,
         ruleIndex: ruleIndex.get(ruleId),
@@ -129,7 +130,11 @@ function run(report: PluginReportJson, options: SarifOptions): sarif.Run {
               ...(location.line ? { region: { startLine: location.line } } : {}),
             },
           } : {}),
-          logicalLocations: [{ fullyQualifiedName: c.constructPath, name: location?.logicalId, kind: 'resource' }],
+          logicalLocations: [
+            { fullyQualifiedName: c.constructPath, name: location?.logicalId, kind: 'resource' },
+            // where in the resource the rule found it, e.g. Properties/Timeout
+            ...propertyPaths.map(p => ({ fullyQualifiedName: `${c.constructPath}/${p}`, name: p, kind: 'property' })),
+          ],
         }],
         // stable across runs while the rule and the construct stay: lets code scanning track one alert
         partialFingerprints: { 'ruleAndConstructPath/v1': `${ruleId}:${c.constructPath}` },
@@ -137,6 +142,7 @@ function run(report: PluginReportJson, options: SarifOptions): sarif.Run {
           constructPath: c.constructPath,
           ...(c.constructFqn ? { constructFqn: c.constructFqn } : {}),
           ...(location ? { logicalId: location.logicalId } : {}),
+          ...(propertyPaths.length > 0 ? { propertyPaths } : {}),
         },
       };
       if (suppressed) {
@@ -196,7 +202,7 @@ export function pluginReportJson(pluginName: string, report: PolicyValidationPlu
       violatingConstructs: v.violatingResources.map(r => ({
         constructPath: r.constructPath ?? r.resourceLogicalId ?? '',
         ...(r.templatePath && r.resourceLogicalId
-          ? { cloudFormationResource: { templatePath: r.templatePath, logicalId: r.resourceLogicalId } }
+          ? { cloudFormationResource: { templatePath: r.templatePath, logicalId: r.resourceLogicalId, propertyPaths: r.locations } }
           : {}),
       })),
     })),

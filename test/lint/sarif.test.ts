@@ -89,6 +89,15 @@ describe('SARIF', () => {
     expect(ours.results!.find(r => r.ruleId === 'ServerlessOps-RecursiveLoopAllowed')!.level).toBe('warning');
   });
 
+  test('results carry the property path each rule reports, as a logical location and a property', () => {
+    const ours = log.runs.find(r => r.tool.driver.name === 'ServerlessOps')!;
+    const loop = ours.results!.find(r => r.ruleId === 'ServerlessOps-RecursiveLoopAllowed')!;
+    expect(loop.properties!.propertyPaths).toEqual(['Properties/RecursiveLoop']);
+    expect(loop.locations![0].logicalLocations![1]).toEqual({
+      fullyQualifiedName: 'Shop/Worker/Resource/Properties/RecursiveLoop', name: 'Properties/RecursiveLoop', kind: 'property',
+    });
+  });
+
   test('an acknowledged finding is a result with a suppression carrying the reason', () => {
     const ours = log.runs.find(r => r.tool.driver.name === 'ServerlessOps')!;
     const suppressed = ours.results!.filter(r => r.suppressions);
