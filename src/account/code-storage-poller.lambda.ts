@@ -281,9 +281,6 @@ export function readConfiguration(env: Record<string, string | undefined>): Cold
   }
 }
 
-/** Checked at cold start: a bad environment fails every invocation with the same clear message. */
-const COLD_START = readConfiguration(process.env);
-
 // The SDK's own retries are off: withRetry is the one retry layer, whose waits see the deadline.
 // A call that hangs is cut off by the request timeout, so it cannot eat the time kept back.
 let client: LambdaClient | undefined;
@@ -300,19 +297,28 @@ export interface InvocationContext {
   readonly invokedFunctionArn?: string;
 }
 
-/** The Lambda entry point: a poll when the schedule invokes it, the deploy-time poll when CloudFormation does. */
-export async function handler(event: unknown, context?: InvocationContext): Promise<PollResult | void> {
-  client ??= new LambdaClient({ maxAttempts: 1, requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 } });
-  const deps: PollerDeps = {
-    client,
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
-    random: Math.random,
-    write: line => process.stdout.write(line + '\n'),
-    now: Date.now,
-    remainingTimeMs: () => context?.getRemainingTimeInMillis?.() ?? Number.MAX_SAFE_INTEGER,
-    functionArn: ownFunctionArn(context?.invokedFunctionArn),
+/**
+ * The entry point for a configuration read at cold start: a poll when the schedule invokes it, the
+ * deploy-time check and poll when CloudFormation does. A bad configuration fails the deployment
+ * (the custom resource answers FAILED) and every scheduled invocation, with the same message.
+ */
+export function createHandler(coldStart: ColdStart): (event: unknown, context?: InvocationContext) => Promise<PollResult | void> {
+  return async (event, context) => {
+    client ??= new LambdaClient({ maxAttempts: 1, requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 } });
+    const deps: PollerDeps = {
+      client,
+      sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+      random: Math.random,
+      write: line => process.stdout.write(line + '\n'),
+      now: Date.now,
+      remainingTimeMs: () => context?.getRemainingTimeInMillis?.() ?? Number.MAX_SAFE_INTEGER,
+      functionArn: ownFunctionArn(context?.invokedFunctionArn),
+    };
+    if (isDeployEvent(event)) return onDeploy(event, deps, coldStart);
+    if (coldStart.error) throw new Error(`invalid poller configuration: ${coldStart.error.message}`);
+    return poll(coldStart.config!, deps);
   };
-  if (isDeployEvent(event)) return onDeploy(event, deps, COLD_START);
-  if (COLD_START.error) throw new Error(`invalid poller configuration: ${COLD_START.error.message}`);
-  return poll(COLD_START.config!, deps);
 }
+
+/** The Lambda entry point, with the environment checked once, at cold start. */
+export const handler = createHandler(readConfiguration(process.env));

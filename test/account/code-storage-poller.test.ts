@@ -5,26 +5,36 @@ import {
   DeleteFunctionCommand,
   FunctionConfiguration,
   GetAccountSettingsCommand,
+  GetPolicyCommand,
   LambdaClient,
   ListAliasesCommand,
+  ListEventSourceMappingsCommand,
   ListFunctionsCommand,
+  ListProvisionedConcurrencyConfigsCommand,
+  ListTagsCommand,
   ResourceConflictException,
+  ResourceNotFoundException,
   ServiceException,
+  TagResourceCommand,
   TooManyRequestsException,
+  UntagResourceCommand,
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   backoffMs,
   configFromEnv,
+  createHandler,
   DeployEvent,
   handler,
   METRIC_SETTLE_MS,
   onDeploy,
+  ownFunctionArn,
   poll,
   putResponse,
   PollerConfig,
   PollerDeps,
   PollResult,
+  readConfiguration,
   TIME_RESERVE_MS,
 } from '../../src/account/code-storage-poller.lambda';
 
@@ -78,8 +88,57 @@ function awsError(name: string, httpStatusCode: number) {
 
 const deletedQualifiers = () => lambdaMock.commandCalls(DeleteFunctionCommand).map(c => `${c.args[0].input.FunctionName}:${c.args[0].input.Qualifier}`);
 
+const POLLER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Monitoring-StoragePoller-abc';
+
+/** The poller's own tags, as TagResource / UntagResource leave them. */
+function tagStore(): Record<string, string> {
+  const tags: Record<string, string> = {};
+  lambdaMock.on(ListTagsCommand).callsFake(async () => ({ Tags: { ...tags } }));
+  lambdaMock.on(TagResourceCommand).callsFake(async input => { Object.assign(tags, input.Tags); return {}; });
+  lambdaMock.on(UntagResourceCommand).callsFake(async input => { for (const k of input.TagKeys) delete tags[k]; return {}; });
+  return tags;
+}
+
+/**
+ * A fake clock: the invocation's remaining time, the backoff waits and (where a test says so) the
+ * calls' latency all move it, so minutes of an invocation pass in milliseconds of real time.
+ */
+function fakeClock(start = NOW) {
+  let t = start;
+  return {
+    now: () => t,
+    advance: (ms: number) => { t += ms; },
+    deps(options: { remainingMs: number; functionArn?: string; write?: (line: string) => void; retry?: PollerDeps['retry'] }): PollerDeps & { lines: string[]; sleeps: number[] } {
+      const end = t + options.remainingMs;
+      const lines: string[] = [];
+      const sleeps: number[] = [];
+      return {
+        client: new LambdaClient({ region: 'us-east-1' }),
+        sleep: async ms => { sleeps.push(ms); t += ms; },
+        random: () => 0.5,
+        write: options.write ?? (line => { lines.push(line); }),
+        now: () => t,
+        remainingTimeMs: () => end - t,
+        functionArn: options.functionArn,
+        retry: options.retry,
+        lines,
+        sleeps,
+      };
+    },
+  };
+}
+
+function notFound(message = 'not found') {
+  return new ResourceNotFoundException({ message, $metadata: { httpStatusCode: 404 }, Type: 'User' });
+}
+
 beforeEach(() => {
   lambdaMock.reset();
+  // an account with nothing that references a version, unless a test says otherwise
+  lambdaMock.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [] });
+  lambdaMock.on(ListProvisionedConcurrencyConfigsCommand).resolves({ ProvisionedConcurrencyConfigs: [] });
+  lambdaMock.on(GetPolicyCommand).rejects(notFound('no policy'));
+  lambdaMock.on(ListTagsCommand).resolves({ Tags: {} });
 });
 
 describe('the metrics it writes (embedded metric format)', () => {
@@ -116,7 +175,7 @@ describe('the metrics it writes (embedded metric format)', () => {
     lambdaMock.on(ListFunctionsCommand).resolves({ Functions: versionsOf('f', 2) });
     const deps = fakeDeps();
     await poll({ ...OFF, largestFunctions: 1 }, deps);
-    expect(deps.lines).toHaveLength(2);
+    expect(deps.lines.length).toBeGreaterThanOrEqual(3);
     for (const line of deps.lines) {
       expect(line).not.toContain('\n');
       expect(() => JSON.parse(line)).not.toThrow();
@@ -257,7 +316,7 @@ describe('version cleanup', () => {
     const result = await poll(KEEP3, deps);
 
     expect(deletedQualifiers()).toEqual(['orders:3', 'orders:2', 'orders:1']);
-    expect(result.cleanup).toMatchObject({ mode: 'DELETE', bytes: 6_000_000, failures: [], skipped: [], stoppedEarly: false });
+    expect(result.cleanup).toMatchObject({ mode: 'DELETE', versions: 3, bytes: 6_000_000, failures: [], skipped: 0, stoppedEarly: false });
     // users has no more than 3 versions: its aliases are not even read
     expect(lambdaMock.commandCalls(ListAliasesCommand).map(c => c.args[0].input.FunctionName)).toEqual(['orders']);
   });
@@ -283,7 +342,7 @@ describe('version cleanup', () => {
     // newest 3 (10, 9, 8) and alias targets (2, 4, 5) stay
     expect(deletedQualifiers()).toEqual(['api:7', 'api:6', 'api:3', 'api:1']);
     const report = records(deps).find(r => r.message === 'deleted versions');
-    expect(report).toMatchObject({ functionName: 'api', keptNewest: 3, keptForAliases: ['2', '4', '5'] });
+    expect(report).toMatchObject({ functionName: 'api', keptNewest: 3, keptReferenced: { 2: 'alias', 4: 'alias', 5: 'alias' } });
   });
 
   test('aliases are read through every page', async () => {
@@ -309,9 +368,9 @@ describe('version cleanup', () => {
     const result = await poll({ ...KEEP3, cleanupMode: 'DRY_RUN' }, deps);
 
     expect(lambdaMock.commandCalls(DeleteFunctionCommand)).toHaveLength(0);
-    expect(result.cleanup?.versions).toEqual([{ functionName: 'orders', version: '2', codeSize: 2_000_000 }]);
+    expect(result.cleanup).toMatchObject({ versions: 1, bytes: 2_000_000 });
     const report = records(deps).find(r => r.message === 'versions a cleanup would delete (dry run)');
-    expect(report).toMatchObject({ mode: 'DRY_RUN', functionName: 'orders', versions: [{ version: '2', codeSize: 2_000_000 }], keptForAliases: ['1'] });
+    expect(report).toMatchObject({ mode: 'DRY_RUN', functionName: 'orders', versions: [{ version: '2', codeSize: 2_000_000 }], keptReferenced: { 1: 'alias' } });
     expect(metricValues(deps)).toEqual({
       CodeStorageUsedBytes: 70 * GB,
       CodeStorageUsedPercent: 93.33,
@@ -353,7 +412,7 @@ describe('version cleanup', () => {
     const deps = fakeDeps();
     const result = await poll(KEEP3, deps);
     expect(deletedQualifiers()).toEqual(['f:1', 'f:1']);
-    expect(result.cleanup?.versions).toHaveLength(1);
+    expect(result.cleanup?.versions).toBe(1);
     expect(deps.sleeps).toEqual([75]);
   });
 
@@ -361,9 +420,10 @@ describe('version cleanup', () => {
     account({ f: 5 });
     lambdaMock.on(DeleteFunctionCommand, { Qualifier: '2' }).rejects(new ResourceConflictException({ message: 'in use', $metadata: {}, Type: 'User' }));
     lambdaMock.on(DeleteFunctionCommand, { Qualifier: '1' }).rejects(awsError('ResourceNotFoundException', 404));
-    const result = await poll(KEEP3, fakeDeps());
-    expect(result.cleanup?.versions).toEqual([]);
-    expect(result.cleanup?.skipped.map(s => [s.version, s.reason])).toEqual([
+    const deps = fakeDeps();
+    const result = await poll(KEEP3, deps);
+    expect(result.cleanup).toMatchObject({ versions: 0, skipped: 2, failureCount: 0 });
+    expect(records(deps).filter(r => r.message === 'version not deleted').map(r => [r.version, r.reason])).toEqual([
       ['2', 'in use or being updated (an alias may point to it now)'],
       ['1', 'already deleted'],
     ]);
@@ -389,14 +449,23 @@ describe('version cleanup', () => {
     expect(deletedQualifiers()).toEqual(['b:3', 'b:2', 'b:1']);
   });
 
-  test('short of time, it stops cleaning up and leaves the rest to the next poll', async () => {
+  test('short of time, it stops cleaning up, saves where, and the next poll finishes', async () => {
     account({ a: 6, b: 6 });
-    let remaining = 100_000;
-    // every call costs 30 seconds of the invocation
-    const deps = fakeDeps({ remainingTimeMs: () => (remaining -= 30_000) });
-    const result = await poll(KEEP3, deps);
-    expect(result.cleanup?.stoppedEarly).toBe(true);
-    expect(deletedQualifiers()).toEqual(['a:3']);
+    const tags = tagStore();
+    const clock = fakeClock();
+    lambdaMock.on(DeleteFunctionCommand).callsFake(async () => { clock.advance(30_000); return {}; });
+    // 100 s left: GetAccountSettings, the listing and two deletes of 30 s leave less than the reserve
+    const first = await poll(KEEP3, clock.deps({ remainingMs: 100_000, functionArn: POLLER_ARN }));
+    expect(first.cleanup?.stoppedEarly).toBe(true);
+    expect(first.listing).toMatchObject({ complete: false, stoppedEarly: true });
+    expect(deletedQualifiers()).toEqual(['a:3', 'a:2', 'a:1'].slice(0, first.cleanup!.versions));
+    expect(Object.keys(tags).length).toBeGreaterThan(0);
+
+    const second = await poll(KEEP3, clock.deps({ remainingMs: 300_000, functionArn: POLLER_ARN }));
+    expect(second.listing).toMatchObject({ complete: true, resumed: true, passPolls: 2 });
+    expect(new Set(deletedQualifiers())).toEqual(new Set(['a:3', 'a:2', 'a:1', 'b:3', 'b:2', 'b:1']));
+    // the pass is over: its position is removed
+    expect(tags).toEqual({});
     expect(TIME_RESERVE_MS).toBe(20_000);
   });
 });
@@ -493,7 +562,7 @@ describe('the deploy-time poll (CloudFormation custom resource served by the pol
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       // a scheduled event: { "source": "aws.events", "detail-type": "Scheduled Event", ... }
-      const result = await handler({ 'source': 'aws.events', 'detail-type': 'Scheduled Event' }, { getRemainingTimeInMillis: () => 300_000 });
+      const result = await handler({ 'source': 'aws.events', 'detail-type': 'Scheduled Event' }, { getRemainingTimeInMillis: () => 300_000, invokedFunctionArn: POLLER_ARN });
       expect(result).toMatchObject({ usedBytes: GB });
     } finally {
       stdout.mockRestore();
@@ -509,36 +578,65 @@ describe('configuration and the Lambda entry point', () => {
   });
 
   test.each([
-    [{ CLEANUP_MODE: 'PURGE' }, 'CLEANUP_MODE is PURGE; expected OFF, DRY_RUN or DELETE'],
-    [{ VERSIONS_TO_KEEP: '0' }, 'VERSIONS_TO_KEEP is 0; expected a whole number >= 1'],
-    [{ LARGEST_FUNCTIONS: '2.5' }, 'LARGEST_FUNCTIONS is 2.5; expected a whole number >= 0'],
-    [{ FUNCTION_NAME_PREFIXES: '{"a":1}' }, 'FUNCTION_NAME_PREFIXES is {"a":1}; expected a JSON array of strings'],
-  ])('a bad environment value is an error: %j', (env, message) => {
+    [{ CLEANUP_MODE: 'PURGE' }, 'CLEANUP_MODE is "PURGE"; expected OFF, DRY_RUN or DELETE'],
+    [{ VERSIONS_TO_KEEP: '0' }, 'VERSIONS_TO_KEEP is "0"; expected a whole number from 1 to 1000'],
+    [{ VERSIONS_TO_KEEP: 'NaN' }, 'VERSIONS_TO_KEEP is "NaN"; expected a whole number from 1 to 1000'],
+    [{ LARGEST_FUNCTIONS: '2.5' }, 'LARGEST_FUNCTIONS is "2.5"; expected a whole number from 0 to 100'],
+    [{ LARGEST_FUNCTIONS: '101' }, 'LARGEST_FUNCTIONS is "101"; expected a whole number from 0 to 100'],
+    [{ FUNCTION_NAME_PREFIXES: '{"a":1}' }, 'FUNCTION_NAME_PREFIXES is {"a":1}; expected a JSON array of at most 50 function name prefixes'],
+    [{ FUNCTION_NAME_PREFIXES: '["a",' }, 'FUNCTION_NAME_PREFIXES is ["a",; expected a JSON array'],
+    [{ FUNCTION_NAME_PREFIXES: '["a*"]' }, 'FUNCTION_NAME_PREFIXES is ["a*"]; expected a JSON array'],
+  ])('a bad environment value is an error naming the variable, the value and what is allowed: %j', (env, message) => {
     expect(() => configFromEnv(env)).toThrow(message);
   });
 
-  test('the handler polls with the environment, writes EMF to stdout and uses the invocation deadline', async () => {
+  test('a bad environment is found at cold start: it fails the deployment, and every scheduled poll, with the same message', async () => {
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    let coldStart;
+    try {
+      coldStart = readConfiguration({ CLEANUP_MODE: 'bogus' });
+    } finally {
+      stdout.mockRestore();
+    }
+    expect(coldStart.error?.message).toBe('CLEANUP_MODE is "bogus"; expected OFF, DRY_RUN or DELETE');
+    const run = createHandler(coldStart);
+    await expect(run({}, { getRemainingTimeInMillis: () => 300_000 })).rejects.toThrow('invalid poller configuration: CLEANUP_MODE is "bogus"');
+    expect(lambdaMock.calls()).toHaveLength(0);
+
+    const sent: any[] = [];
+    const deploy = { RequestType: 'Update', ResponseURL: 'https://x', StackId: 's', RequestId: 'r', LogicalResourceId: 'l', PhysicalResourceId: 'p' } as DeployEvent;
+    await onDeploy(deploy, fakeDeps({ respond: async (_u, body) => { sent.push(JSON.parse(body)); } }), coldStart);
+    expect(sent[0]).toMatchObject({ Status: 'FAILED', Reason: 'The Lambda code storage poller\'s configuration is invalid: CLEANUP_MODE is "bogus"; expected OFF, DRY_RUN or DELETE' });
+    expect(lambdaMock.calls()).toHaveLength(0);
+  });
+
+  test('the handler polls with the configuration read at cold start, writes EMF to stdout and uses the invocation deadline', async () => {
     lambdaMock.on(GetAccountSettingsCommand).resolves(settings(15 * GB));
     lambdaMock.on(ListFunctionsCommand).resolves({ Functions: versionsOf('f', 6) });
     lambdaMock.on(ListAliasesCommand).resolves({ Aliases: [] });
     const written: string[] = [];
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => { written.push(String(chunk)); return true; });
-    const saved = { ...process.env };
-    Object.assign(process.env, { LARGEST_FUNCTIONS: '1', CLEANUP_MODE: 'DELETE', VERSIONS_TO_KEEP: '3', FUNCTION_NAME_PREFIXES: '[]' });
     try {
-      // 10 seconds left: below the reserve, so the cleanup stops before deleting anything
-      // a scheduled event (not the deploy-time custom resource) returns the poll's result
-      const result = await handler({}, { getRemainingTimeInMillis: () => 10_000 }) as PollResult;
+      const run = createHandler(readConfiguration({ LARGEST_FUNCTIONS: '1', CLEANUP_MODE: 'DELETE', VERSIONS_TO_KEEP: '3', FUNCTION_NAME_PREFIXES: '[]' }));
+      // 10 seconds left: below the reserve, so the listing does not even start
+      const result = await run({}, { getRemainingTimeInMillis: () => 10_000, invokedFunctionArn: `${POLLER_ARN}:$LATEST` }) as PollResult;
       expect(result.usedPercent).toBe(20);
-      expect(result.cleanup?.stoppedEarly).toBe(true);
+      expect(lambdaMock.commandCalls(ListFunctionsCommand)).toHaveLength(0);
       expect(lambdaMock.commandCalls(DeleteFunctionCommand)).toHaveLength(0);
+      // the position is read from the poller's own (unqualified) ARN
+      expect(lambdaMock.commandCalls(ListTagsCommand).map(c => c.args[0].input.Resource)).toEqual([POLLER_ARN]);
     } finally {
       stdout.mockRestore();
-      process.env = saved;
     }
     expect(written.every(w => w.endsWith('\n'))).toBe(true);
     const emfLine = JSON.parse(written[0]);
     expect(emfLine.CodeStorageUsedPercent).toBe(20);
     expect(emfLine._aws.CloudWatchMetrics[0].Namespace).toBe('CdkObserved/Lambda');
+  });
+
+  test('its own ARN comes from the invocation, without a qualifier', () => {
+    expect(ownFunctionArn(`${POLLER_ARN}:live`)).toBe(POLLER_ARN);
+    expect(ownFunctionArn(POLLER_ARN)).toBe(POLLER_ARN);
+    expect(ownFunctionArn(undefined)).toBeUndefined();
   });
 });
