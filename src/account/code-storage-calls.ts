@@ -3,6 +3,8 @@
  * never sleeps past the invocation's remaining time, and pagination that stops on a repeating
  * page marker. Bundled into the poller; imports nothing but the SDK types.
  */
+// bundled into the poller handler, whose runtime provides the SDK (like code-storage-poller.lambda.ts)
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { LambdaClient } from '@aws-sdk/client-lambda';
 
 /** Backoff of retried calls: attempt n waits between half and all of min(max, base * 2^(n-1)). */
@@ -109,8 +111,8 @@ export class OutOfTime extends Error {
 /** A paginated listing returned a marker it had returned before: following it would loop. */
 export class RepeatingMarker extends Error {
   public readonly name = 'RepeatingMarker';
-  constructor(public readonly operation: string, public readonly pages: number) {
-    super(`${operation} returned a page marker it had already returned (after ${pages} page(s)); the listing stops instead of looping`);
+  constructor(public readonly operation: string, public readonly pagesRead: number) {
+    super(`${operation} returned a page marker it had already returned (after ${pagesRead} page(s)); the listing stops instead of looping`);
   }
 }
 
@@ -166,7 +168,7 @@ export interface Page<T> {
  */
 export async function* pages<T>(
   operation: string,
-  read: (marker: string | undefined) => Promise<{ items?: T[]; nextMarker?: string }>,
+  read: PageReader<T>,
   deps: PollerDeps,
   startMarker?: string,
   reserveMs = TIME_RESERVE_MS,
@@ -187,8 +189,11 @@ export async function* pages<T>(
   }
 }
 
+/** Reads one page: its items and the next page's marker. */
+export type PageReader<T> = (marker: string | undefined) => Promise<{ items?: T[]; nextMarker?: string }>;
+
 /** Every item of a paginated listing (for the short per-function lists: aliases, configurations). */
-export async function all<T>(operation: string, read: (marker: string | undefined) => Promise<{ items?: T[]; nextMarker?: string }>, deps: PollerDeps): Promise<T[]> {
+export async function all<T>(operation: string, read: PageReader<T>, deps: PollerDeps): Promise<T[]> {
   const items: T[] = [];
   for await (const page of pages(operation, read, deps)) items.push(...page.items);
   return items;

@@ -3,6 +3,8 @@
  * the newest N numbered versions and every version something references, delete (or, in a dry
  * run, report) the rest. $LATEST is never a candidate; a delete always names a numbered version.
  */
+// bundled into the poller handler, whose runtime provides the SDK (like code-storage-poller.lambda.ts)
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { DeleteFunctionCommand } from '@aws-sdk/client-lambda';
 import { checkTime, errorName, log, operationOf, OutOfTime, PollerDeps, RepeatingMarker, withRetry } from './code-storage-calls';
 import { CleanupMode } from './code-storage-contract';
@@ -56,9 +58,16 @@ export interface CleanupResult {
 
 export function emptyCleanup(mode: CleanupMode): CleanupResult {
   return {
-    mode, versions: 0, bytes: 0, skipped: 0, vanishedFunctions: 0,
+    mode,
+    versions: 0,
+    bytes: 0,
+    skipped: 0,
+    vanishedFunctions: 0,
     kept: { alias: 0, provisionedConcurrency: 0, eventSourceMapping: 0, resourcePolicy: 0 },
-    failures: [], failureCount: 0, stoppedEarly: false, repeatingMarkers: 0,
+    failures: [],
+    failureCount: 0,
+    stoppedEarly: false,
+    repeatingMarkers: 0,
   };
 }
 

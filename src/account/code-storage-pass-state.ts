@@ -9,6 +9,8 @@
  * up to STATE_CHUNKS tags.
  */
 import { createHash } from 'crypto';
+// bundled into the poller handler, whose runtime provides the SDK (like code-storage-poller.lambda.ts)
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { ListTagsCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-lambda';
 import { log, PollerDeps, withRetry } from './code-storage-calls';
 import { STATE_TAG } from './code-storage-contract';

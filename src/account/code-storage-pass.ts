@@ -5,6 +5,8 @@
  * any moment is one page and the versions of one function, plus counters and the largest N.
  * Short of time, the poll stops and returns where the next one resumes.
  */
+// bundled into the poller handler, whose runtime provides the SDK (like code-storage-poller.lambda.ts)
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { FunctionConfiguration, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { errorName, log, OutOfTime, pages, PollerDeps, RepeatingMarker } from './code-storage-calls';
 import { CleanupConfig, cleanUpFunction, CleanupResult, emptyCleanup, ListedVersion } from './code-storage-cleanup';
@@ -86,11 +88,13 @@ export async function runPass(config: PollerConfig, saved: PassState | undefined
     try {
       mappings = await versionsWithEventSourceMappings(deps);
     } catch (error) {
-      const repeating = error instanceof RepeatingMarker ? 1 : 0;
       if (error instanceof OutOfTime) throw error;
+      const repeating = error instanceof RepeatingMarker ? 1 : 0;
+      const polls = (resumedState?.polls ?? 0) + 1;
       return {
-        listing: { pages: 0, resumed: resumedState !== undefined, complete: false, stoppedEarly: false, passPolls: (resumedState?.polls ?? 0) + 1, maxHeldVersions: 0, error: `ListEventSourceMappings: ${errorName(error)}` },
-        next: resumedState ? { ...resumedState, polls: resumedState.polls + 1 } : undefined,
+        listing: { pages: 0, resumed: resumedState !== undefined, complete: false, stoppedEarly: false, passPolls: polls, maxHeldVersions: 0, error: `ListEventSourceMappings: ${errorName(error)}` },
+        // the position stays
+        next: resumedState ? { ...resumedState, polls } : undefined,
         totals: resumedState?.totals ?? emptyTotals(),
         cleanup,
         repeatingMarkers: repeating,
@@ -139,8 +143,15 @@ export async function runPass(config: PollerConfig, saved: PassState | undefined
     largest,
   });
   const listing = (complete: boolean, stoppedEarly: boolean, error?: string): ListingResult => ({
-    pages: pagesRead, resumed: resumedState !== undefined, complete, stoppedEarly, passPolls: (resumedState?.polls ?? 0) + 1, maxHeldVersions: maxHeld, error,
+    pages: pagesRead,
+    resumed: resumedState !== undefined,
+    complete,
+    stoppedEarly,
+    passPolls: (resumedState?.polls ?? 0) + 1,
+    maxHeldVersions: maxHeld,
+    error,
   });
+  const referenceMarkers = () => cleanup?.repeatingMarkers ?? 0;
 
   try {
     for await (const page of pages<FunctionConfiguration>('ListFunctions', read, deps, resumeMarker)) {
@@ -157,8 +168,9 @@ export async function runPass(config: PollerConfig, saved: PassState | undefined
           open = undefined;
         }
         open ??= { name, startMarker: page.marker, latestBytes: 0, numbered: [] };
-        if (version.Version && NUMBERED.test(version.Version)) open.numbered.push({ version: Number(version.Version), codeSize: version.CodeSize ?? 0 });
-        else open.latestBytes += version.CodeSize ?? 0;
+        const codeSize = version.CodeSize ?? 0;
+        if (version.Version && NUMBERED.test(version.Version)) open.numbered.push({ version: Number(version.Version), codeSize });
+        else open.latestBytes += codeSize;
         maxHeld = Math.max(maxHeld, page.items.length + open.numbered.length);
       }
       nextToRead = page.nextMarker;
@@ -172,11 +184,13 @@ export async function runPass(config: PollerConfig, saved: PassState | undefined
     if (cleanup && error instanceof OutOfTime) cleanup.stoppedEarly = true;
     if (error instanceof OutOfTime) {
       log(deps, { level: 'INFO', message: 'short of time: the listing resumes on the next poll', operation: error.operation, pages: pagesRead });
-      return { listing: listing(false, true), next: position(), totals: position().totals, cleanup, repeatingMarkers: cleanup?.repeatingMarkers ?? 0 };
+      const next = position();
+      return { listing: listing(false, true), next, totals: next.totals, cleanup, repeatingMarkers: referenceMarkers() };
     }
     if (error instanceof RepeatingMarker) {
       log(deps, { level: 'ERROR', message: error.message, operation: error.operation });
-      return { listing: listing(false, false, error.message), next: undefined, totals: position().totals, cleanup, repeatingMarkers: 1 + (cleanup?.repeatingMarkers ?? 0) };
+      // the markers cannot be trusted: the next pass starts from the first page
+      return { listing: listing(false, false, error.message), totals: position().totals, cleanup, repeatingMarkers: 1 + referenceMarkers() };
     }
     if (errorName(error) === 'InvalidParameterValueException' && pagesRead === 0 && resumeMarker !== undefined) {
       // a saved marker Lambda no longer accepts (expired): start the pass again
@@ -184,10 +198,17 @@ export async function runPass(config: PollerConfig, saved: PassState | undefined
       return runPass(config, undefined, deps);
     }
     log(deps, { level: 'ERROR', message: 'the listing failed; the next poll resumes where it stopped', error: errorName(error) });
-    return { listing: listing(false, false, `ListFunctions: ${errorName(error)}`), next: position(), totals: position().totals, cleanup, repeatingMarkers: cleanup?.repeatingMarkers ?? 0, listingFailure: `ListFunctions failed: ${errorName(error)}` };
+    const next = position();
+    return {
+      listing: listing(false, false, `ListFunctions: ${errorName(error)}`),
+      next,
+      totals: next.totals,
+      cleanup,
+      repeatingMarkers: referenceMarkers(),
+      listingFailure: `ListFunctions failed: ${errorName(error)}`,
+    };
   }
-  const finalTotals = withCleanup(totals, cleanup);
-  return { listing: listing(true, false), next: undefined, largest, totals: finalTotals, cleanup, repeatingMarkers: cleanup?.repeatingMarkers ?? 0 };
+  return { listing: listing(true, false), largest, totals: withCleanup(totals, cleanup), cleanup, repeatingMarkers: referenceMarkers() };
 }
 
 function emptyTotals(): PassTotals {

@@ -13,6 +13,8 @@
  *
  * Function URLs need no check: a URL is configured on $LATEST or an alias, never on a version.
  */
+// bundled into the poller handler, whose runtime provides the SDK (like code-storage-poller.lambda.ts)
+// eslint-disable-next-line import/no-extraneous-dependencies
 import {
   AliasConfiguration,
   EventSourceMappingConfiguration,
@@ -73,7 +75,11 @@ export type KeptFor = 'alias' | 'provisionedConcurrency' | 'eventSourceMapping' 
  * reference, with the reason; undefined when the function no longer exists (deleted since it was
  * listed).
  */
-export async function referencedVersions(functionName: string, mappings: Map<string, Set<string>>, deps: PollerDeps): Promise<Map<string, KeptFor> | undefined> {
+export async function referencedVersions(
+  functionName: string,
+  mappings: Map<string, Set<string>>,
+  deps: PollerDeps,
+): Promise<Map<string, KeptFor> | undefined> {
   const kept = new Map<string, KeptFor>();
   try {
     const aliases = await during('ListAliases', () => all<AliasConfiguration>('ListAliases', async marker => {

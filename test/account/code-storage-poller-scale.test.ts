@@ -65,7 +65,7 @@ class FakeRegion {
   /** The last function whose references were read: the cleanup has moved past every function before it. */
   lastReferenced = -1;
   /** Called every 100 calls: where the test samples the heap during a poll. */
-  onHundredCalls: () => void = () => undefined;
+  onHundredCalls?: () => void;
 
   constructor() {
     const mappings: string[] = [];
@@ -80,13 +80,19 @@ class FakeRegion {
       if (layout.vanished(indexOf(functionName))) throw new ResourceNotFoundException({ message: `Function not found: ${functionName}`, $metadata: {}, Type: 'User' });
     };
     const answers = new Map<unknown, (input: any) => unknown>([
-      [GetAccountSettingsCommand, () => ({ AccountUsage: { TotalCodeSize: 70 * 1024 ** 3, FunctionCount: FUNCTIONS }, AccountLimit: { TotalCodeSize: 75 * 1024 ** 3 } })],
+      [GetAccountSettingsCommand, () => ({
+        AccountUsage: { TotalCodeSize: 70 * 1024 ** 3, FunctionCount: FUNCTIONS },
+        AccountLimit: { TotalCodeSize: 75 * 1024 ** 3 },
+      })],
       [ListTagsCommand, () => ({ Tags: { ...this.tags } })],
       [TagResourceCommand, input => { Object.assign(this.tags, input.Tags); return {}; }],
       [UntagResourceCommand, input => { for (const k of input.TagKeys) delete this.tags[k]; return {}; }],
       [ListEventSourceMappingsCommand, input => {
         const start = input.Marker ? Number(input.Marker) : 0;
-        return { EventSourceMappings: mappings.slice(start, start + 100).map(FunctionArn => ({ FunctionArn })), NextMarker: start + 100 < mappings.length ? String(start + 100) : undefined };
+        return {
+          EventSourceMappings: mappings.slice(start, start + 100).map(FunctionArn => ({ FunctionArn })),
+          NextMarker: start + 100 < mappings.length ? String(start + 100) : undefined,
+        };
       }],
       [ListFunctionsCommand, input => this.page(input.Marker)],
       [ListAliasesCommand, input => {
@@ -122,7 +128,7 @@ class FakeRegion {
     // command costs sinon a lookup per behaviour on each of ~80,000 calls); every call takes 250 ms
     lambdaMock.send.callsFake(async (command: { input: unknown }) => {
       this.now += LATENCY_MS;
-      if (++this.calls % 100 === 0) this.onHundredCalls();
+      if (++this.calls % 100 === 0) this.onHundredCalls?.();
       const answer = answers.get(command.constructor);
       if (!answer) throw new Error(`unexpected call ${command.constructor.name}`);
       return answer(command.input);
@@ -174,7 +180,19 @@ interface Figures {
 }
 
 async function pollUntilComplete(region: FakeRegion, config: PollerConfig, maxPolls: number): Promise<Figures> {
-  const figures: Figures = { polls: 0, maxPollMs: 0, maxHeldVersions: 0, maxRetainedHeapBytes: 0, peakHeapBytes: 0, pagesPerPoll: [], calls: 0, errors: [], results: [], stateTagChars: 0, realMs: 0 };
+  const figures: Figures = {
+    polls: 0,
+    maxPollMs: 0,
+    maxHeldVersions: 0,
+    maxRetainedHeapBytes: 0,
+    peakHeapBytes: 0,
+    pagesPerPoll: [],
+    calls: 0,
+    errors: [],
+    results: [],
+    stateTagChars: 0,
+    realMs: 0,
+  };
   const realStart = Date.now();
   gc();
   const baseline = process.memoryUsage().heapUsed;
@@ -209,9 +227,15 @@ async function pollUntilComplete(region: FakeRegion, config: PollerConfig, maxPo
 
 function report(title: string, f: Figures): void {
   process.stderr.write(`${title}: ${JSON.stringify({
-    polls: f.polls, maxPollSeconds: f.maxPollMs / 1000, pagesPerPoll: f.pagesPerPoll.length > 6 ? `${f.pagesPerPoll.slice(0, 3).join(',')},...,${f.pagesPerPoll.slice(-2).join(',')}` : f.pagesPerPoll.join(','),
-    calls: f.calls, maxHeldVersions: f.maxHeldVersions, maxRetainedHeapMB: +(f.maxRetainedHeapBytes / 2 ** 20).toFixed(2),
-    peakHeapMB: +(f.peakHeapBytes / 2 ** 20).toFixed(2), stateTagChars: f.stateTagChars, realSeconds: f.realMs / 1000,
+    polls: f.polls,
+    maxPollSeconds: f.maxPollMs / 1000,
+    pagesPerPoll: f.pagesPerPoll.length > 6 ? `${f.pagesPerPoll.slice(0, 3).join(',')},...,${f.pagesPerPoll.slice(-2).join(',')}` : f.pagesPerPoll.join(','),
+    calls: f.calls,
+    maxHeldVersions: f.maxHeldVersions,
+    maxRetainedHeapMB: +(f.maxRetainedHeapBytes / 2 ** 20).toFixed(2),
+    peakHeapMB: +(f.peakHeapBytes / 2 ** 20).toFixed(2),
+    stateTagChars: f.stateTagChars,
+    realSeconds: f.realMs / 1000,
   })}\n`);
 }
 
