@@ -263,7 +263,7 @@ test(`listing only: ${FUNCTIONS} functions x ${VERSIONS} versions at 250 ms a pa
 });
 
 /**
- * The whole cleanup pass over 10,000 functions takes 68 polls and 76,000 calls (about 25 s of real
+ * The whole cleanup pass over 10,000 functions takes 68 polls and 76,000 calls (16-25 s of real
  * time); by default the test runs its first 12 polls (1,800 functions, every kind of reference
  * many times over) and POLLER_SCALE_FULL=1 runs it to the end.
  */
