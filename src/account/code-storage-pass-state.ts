@@ -99,19 +99,20 @@ export function decodeState(tags: Record<string, string>): PassState | undefined
 
 /** Reads the saved pass; undefined when there is none (or it cannot be read: a new pass starts). */
 export async function loadPass(deps: PollerDeps): Promise<SavedPass> {
-  if (!deps.functionArn) return { chunks: 0, present: false };
+  if (!deps.functionArn) return { chunkKeys: [], present: false };
   const { Tags } = await withRetry('ListTags', () => deps.client.send(new ListTagsCommand({ Resource: deps.functionArn })), deps);
   const tags = Tags ?? {};
-  const chunks = Object.keys(tags).filter(k => k.startsWith(`${STATE_TAG}:`)).length;
+  const chunkKeys = Object.keys(tags).filter(k => k.startsWith(`${STATE_TAG}:`));
   const state = decodeState(tags);
   if (!state && tags[STATE_TAG] !== undefined) log(deps, { level: 'WARN', message: 'the saved listing position could not be read; a new pass starts' });
-  return { state, chunks, present: tags[STATE_TAG] !== undefined };
+  return { state, chunkKeys, present: tags[STATE_TAG] !== undefined };
 }
 
 /** What loadPass found: the state, and how many tags held it. */
 export interface SavedPass {
   readonly state?: PassState;
-  readonly chunks: number;
+  /** The state tags holding a chunk, whatever their number (stale ones included). */
+  readonly chunkKeys: string[];
   readonly present: boolean;
 }
 
@@ -129,8 +130,8 @@ export async function savePass(state: PassState | undefined, previous: SavedPass
     chunks.forEach((c, i) => { tags[chunkKey(i)] = c; });
     await withRetry('TagResource', () => deps.client.send(new TagResourceCommand({ Resource: resource, Tags: tags })), deps, 1_000);
   }
-  const stale: string[] = [];
-  for (let i = chunks.length; i < previous.chunks; i++) stale.push(chunkKey(i));
+  const used = new Set(chunks.map((_, i) => chunkKey(i)));
+  const stale = previous.chunkKeys.filter(k => !used.has(k)).sort();
   if (chunks.length === 0 && previous.present) stale.push(STATE_TAG);
   if (stale.length > 0) {
     await withRetry('UntagResource', () => deps.client.send(new UntagResourceCommand({ Resource: resource, TagKeys: stale })), deps, 1_000);

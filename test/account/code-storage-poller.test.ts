@@ -872,6 +872,24 @@ describe('a pass that needs more than one poll', () => {
     expect(lambdaMock.commandCalls(ListFunctionsCommand).map(c => c.args[0].input.Marker).slice(0, 2)).toEqual(['200', undefined]);
   });
 
+  test('a shorter position removes the tags it no longer uses; a position that cannot be saved fails the poll after its metrics', async () => {
+    const clock = fakeClock();
+    const tags = tagStore();
+    pagedAccount(40, 6, clock, 10_000);
+    tags['cdk-observed:listing-position:5'] = 'stale';
+    tags['cdk-observed:listing-position:6'] = 'stale';
+    await poll({ ...OFF, largestFunctions: 3 }, clock.deps({ remainingMs: 60_000, functionArn: POLLER_ARN }));
+    const count = Number(tags['cdk-observed:listing-position']);
+    expect(Object.keys(tags).sort()).toEqual(['cdk-observed:listing-position', ...Array.from({ length: count }, (_, i) => `cdk-observed:listing-position:${i}`)].sort());
+    expect(lambdaMock.commandCalls(UntagResourceCommand)[0].args[0].input.TagKeys).toEqual(['cdk-observed:listing-position:5', 'cdk-observed:listing-position:6']);
+
+    // the second poll completes the pass and removes the position
+    lambdaMock.on(UntagResourceCommand).rejects(awsError('AccessDeniedException', 403));
+    const deps = clock.deps({ remainingMs: 60_000, functionArn: POLLER_ARN });
+    await expect(poll({ ...OFF, largestFunctions: 3 }, deps)).rejects.toThrow('saving the listing position failed: AccessDeniedException');
+    expect(metricValues(deps)).toHaveProperty('CodeStorageUsedBytes');
+  });
+
   test('the position fits in the poller\'s tags (256 characters each, 16 at most); the largest list is shortened to fit, with a warning', async () => {
     const deps = fakeDeps();
     const largest = Array.from({ length: 100 }, (_, i) => ({ functionName: `${'x'.repeat(60)}-${String(i).padStart(3, '0')}`, versions: 12, totalBytes: 1e9 - i }));
