@@ -126,7 +126,7 @@ class FakeRegion {
     ]);
     // one fake behind aws-sdk-client-mock's stub of send, answering by command (a matcher per
     // command costs sinon a lookup per behaviour on each of ~80,000 calls); every call takes 250 ms
-    lambdaMock.send.callsFake(async (command: { input: unknown }) => {
+    lambdaMock.send.callsFake(async (command: { input: unknown }): Promise<any> => {
       this.now += LATENCY_MS;
       if (++this.calls % 100 === 0) this.onHundredCalls?.();
       const answer = answers.get(command.constructor);
