@@ -21,7 +21,18 @@ export const METRIC = {
   versionsDeletable: 'VersionsDeletable',
   /** Bytes a dry-run cleanup would have freed. Only written when it is above 0. */
   reclaimableBytes: 'CodeStorageReclaimableBytes',
+  /**
+   * Listings stopped because a paginated call returned a page marker it had returned before
+   * (following it would loop). Only written when it is above 0; the poll also fails.
+   */
+  listingErrors: 'CodeStorageListingErrors',
 } as const;
+
+/**
+ * Key of the poller's own tags that hold where its listing stopped (the poller resumes there on
+ * its next poll); the state is split over `<key>:0`, `<key>:1` ...
+ */
+export const STATE_TAG = 'cdk-observed:listing-position';
 
 /** Environment variables of the poller function. */
 export const ENV = {

@@ -31,8 +31,9 @@ export enum VersionCleanupMode {
 /**
  * Cleanup of old Lambda function versions. Every function in the account and region (or the ones
  * whose names start with `functionNamePrefixes`) keeps its newest `versionsToKeep` numbered
- * versions and every version an alias points to (including the second version of a weighted
- * alias); `$LATEST` is never touched.
+ * versions and every version something references: an alias (including the second version of a
+ * weighted alias), a provisioned concurrency configuration, an event source mapping, or a
+ * permission granted on the version's own ARN. `$LATEST` is never touched.
  */
 export interface VersionCleanupOptions {
   /**
@@ -44,7 +45,7 @@ export interface VersionCleanupOptions {
   readonly mode?: VersionCleanupMode;
 
   /**
-   * Newest numbered versions kept per function, besides the versions aliases point to. At least 1,
+   * Newest numbered versions kept per function, besides the versions something references. At least 1,
    * so the version a deployment just published (which a caller may invoke by its ARN) stays.
    *
    * @default 3
@@ -141,7 +142,10 @@ export class CodeStorageMonitor extends Construct {
   /** The default retention of the poller's log group. */
   public static readonly DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
-  /** The poller's timeout: room for listing and cleaning up thousands of versions with backoff. */
+  /**
+   * The poller's timeout. A poll that needs longer (a large account, a long cleanup) stops 20
+   * seconds before it, saves where it stopped and the next poll resumes there.
+   */
   public static readonly POLLER_TIMEOUT = Duration.minutes(5);
 
   /** The poller's memory size in MB. */
@@ -175,7 +179,7 @@ export class CodeStorageMonitor extends Construct {
     const cleanup = props.versionCleanup;
     const keep = cleanup?.versionsToKeep ?? CodeStorageMonitor.DEFAULT_VERSIONS_TO_KEEP;
     const prefixes = cleanup?.functionNamePrefixes;
-    this.validate(interval, largest, keep, prefixes, props.alarms);
+    this.validate(interval, largest, keep, prefixes, props.alarms, cleanup?.mode);
     this.cleanupMode = cleanup ? cleanup.mode ?? VersionCleanupMode.DRY_RUN : undefined;
     if (prefixes !== undefined && Token.isUnresolved(prefixes)) {
       Annotations.of(this).addWarningV2('cdk-observed:FunctionNamePrefixesToken',
@@ -192,6 +196,12 @@ export class CodeStorageMonitor extends Construct {
     });
     this.role = role;
 
+    const environment = {
+      [ENV.largestFunctions]: numberString(largest),
+      [ENV.cleanupMode]: this.cleanupMode ?? 'OFF',
+      [ENV.versionsToKeep]: numberString(keep),
+      [ENV.functionNamePrefixes]: prefixesJson(stack, prefixes),
+    };
     const poller = new CodeStoragePollerFunction(this, 'Poller', {
       description: limit(`Lambda code storage monitor${this.cleanupMode ? `, version cleanup ${this.cleanupMode}` : ''}: ${this.node.path}`, 256),
       role,
@@ -199,15 +209,15 @@ export class CodeStorageMonitor extends Construct {
       timeout: CodeStorageMonitor.POLLER_TIMEOUT,
       memorySize: CodeStorageMonitor.POLLER_MEMORY_SIZE_MB,
       tracing: lambda.Tracing.ACTIVE,
-      environment: {
-        [ENV.largestFunctions]: numberString(largest),
-        [ENV.cleanupMode]: this.cleanupMode ?? 'OFF',
-        [ENV.versionsToKeep]: numberString(keep),
-        [ENV.functionNamePrefixes]: prefixesJson(stack, prefixes),
-      },
+      environment,
     });
     this.pollerFunction = poller;
+    // a failed poll is not retried by Lambda's asynchronous invocation (twice by default): it would
+    // run the cleanup again; the next scheduled poll resumes where the failed one stopped
+    poller.configureAsyncInvoke({ retryAttempts: 0 });
     this.grantPoller(role, largest, prefixes);
+    const listing = largest > 0 || this.cleanupMode !== undefined || Token.isUnresolved(largest);
+    if (listing) this.grantResumeState(poller, role);
 
     const rule = new events.Rule(this, 'Schedule', {
       description: limit(`Invokes the Lambda code storage poller of ${this.node.path}`, 512),
@@ -221,9 +231,12 @@ export class CodeStorageMonitor extends Construct {
     // CloudFormation invokes the poller once when the monitor is created: the storage metric then
     // exists before the alarms are, so the missing-data alarm does not start in ALARM, and a poller
     // that cannot read the storage fails the deployment.
+    // It also checks the poller's configuration; its properties change with the configuration, so
+    // a change is checked (and a bad one fails) at deployment too.
     const firstPoll = new CustomResource(this, 'FirstPoll', {
       serviceToken: poller.functionArn,
       resourceType: 'Custom::CodeStorageFirstPoll',
+      properties: { Configuration: environment },
     });
     firstPoll.node.addDependency(role);
 
@@ -260,7 +273,10 @@ export class CodeStorageMonitor extends Construct {
   }
 
   private validate(interval: Duration, largest: number, keep: number, prefixes: string[] | undefined,
-    alarms: CodeStorageAlarmOptions | undefined): void {
+    alarms: CodeStorageAlarmOptions | undefined, mode: VersionCleanupMode | undefined): void {
+    if (mode !== undefined && !Object.values(VersionCleanupMode).includes(mode)) {
+      invalidProp(this, 'versionCleanup.mode', JSON.stringify(mode), `allowed are ${Object.values(VersionCleanupMode).map(m => `VersionCleanupMode.${m}`).join(' and ')}`);
+    }
     if (!interval.isUnresolved()) {
       const seconds = interval.toSeconds({ integral: false });
       if (seconds < 300 || seconds > 8 * 3600 || seconds % 60 !== 0) {
@@ -312,10 +328,22 @@ export class CodeStorageMonitor extends Construct {
       }));
     }
     if (this.cleanupMode === undefined) return;
+    // what references a version: aliases and provisioned concurrency per function, the version's
+    // own resource policy, and the region's event source mappings (no resource-level permissions)
     role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadAliases',
-      actions: ['lambda:ListAliases'],
+      sid: 'ReadReferences',
+      actions: ['lambda:ListAliases', 'lambda:ListProvisionedConcurrencyConfigs'],
       resources: functionArns(this, prefixes, false),
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadVersionPolicies',
+      actions: ['lambda:GetPolicy'],
+      resources: functionArns(this, prefixes, true),
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadEventSourceMappings',
+      actions: ['lambda:ListEventSourceMappings'],
+      resources: ['*'],
     }));
     if (this.cleanupMode === VersionCleanupMode.DELETE) {
       role.addToPolicy(new iam.PolicyStatement({
@@ -327,31 +355,51 @@ export class CodeStorageMonitor extends Construct {
     }
   }
 
+  /**
+   * Where a listing that needs more than one poll stops and resumes: the poller's own tags. A
+   * policy of its own (not the role's default policy, which the function depends on) can name the
+   * function's ARN without a circular dependency.
+   */
+  private grantResumeState(poller: lambda.Function, role: iam.Role): void {
+    new iam.Policy(this, 'ResumeStatePolicy', {
+      roles: [role],
+      statements: [new iam.PolicyStatement({
+        sid: 'KeepListingPositionInOwnTags',
+        actions: ['lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
+        resources: [poller.functionArn],
+      })],
+    });
+  }
+
   private acknowledge(poller: lambda.Function, rule: events.Rule, role: iam.Role, prefixes: string[] | undefined): void {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'lambda:GetAccountSettings and lambda:ListFunctions, and X-Ray\'s xray:PutTraceSegments and xray:PutTelemetryRecords, do not support resource-level permissions; every other statement is scoped to a resource.',
+      reason: 'lambda:GetAccountSettings, lambda:ListFunctions and lambda:ListEventSourceMappings, and X-Ray\'s xray:PutTraceSegments and xray:PutTelemetryRecords, do not support resource-level permissions; every other statement is scoped to a resource.',
     });
     if (this.cleanupMode !== undefined) {
       const scope = prefixes ? 'the functions whose names start with the configured prefixes' : 'every function in the account and region (no functionNamePrefixes given)';
       for (const arn of functionArns(this, prefixes, false)) {
         Validations.of(role).acknowledge({
           id: wildcardResourceFindingId(this, arn),
-          reason: `lambda:ListAliases on ${scope}: the cleanup reads every alias to keep the versions aliases point to; the function names are not known at deploy time.`,
+          reason: `lambda:ListAliases and lambda:ListProvisionedConcurrencyConfigs on ${scope}: the cleanup reads them to keep the versions they reference; the function names are not known at deploy time.`,
         });
       }
-      if (this.cleanupMode === VersionCleanupMode.DELETE) {
-        for (const arn of functionArns(this, prefixes, true)) {
-          Validations.of(role).acknowledge({
-            id: wildcardResourceFindingId(this, arn),
-            reason: `lambda:DeleteFunction on the versions (qualified ARNs only, never a whole function) of ${scope}: the versions to delete are found at run time.`,
-          });
-        }
+      for (const arn of functionArns(this, prefixes, true)) {
+        Validations.of(role).acknowledge({
+          id: wildcardResourceFindingId(this, arn),
+          reason: this.cleanupMode === VersionCleanupMode.DELETE
+            ? `lambda:GetPolicy and lambda:DeleteFunction on the versions (qualified ARNs only, never a whole function) of ${scope}: a version with a permission of its own is kept, the others beyond the newest are deleted; they are found at run time.`
+            : `lambda:GetPolicy on the versions (qualified ARNs only) of ${scope}: a version with a permission of its own is kept; the versions are found at run time.`,
+        });
       }
     }
     Validations.of(poller).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'The poller is invoked by a schedule whose event carries no data; a failed poll shows up as the PollFailing and PollerErrors alarms, and the next poll replaces it. A dead-letter queue would hold empty events nobody reads.',
+    });
+    Validations.of(poller).acknowledge({
+      id: 'Serverless-LambdaAsyncFailureDestination',
+      reason: 'The poller\'s asynchronous invocations (the schedule) carry no data and are not retried: a failed poll shows up as the PollFailing and PollerErrors alarms and its log, and the next poll resumes where it stopped. An on-failure destination would hold empty events.',
     });
     Validations.of(rule).acknowledge({
       id: 'Serverless-EventBusDLQ',

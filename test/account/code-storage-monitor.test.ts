@@ -47,11 +47,15 @@ const ALWAYS = [
   'xray:PutTraceSegments *',
 ];
 
+/** Where a listing that takes more than one poll keeps its position: the poller's own tags, nothing else. */
+const OWN_TAGS = ['lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'].map(a => `${a} <Poller.Arn>`);
+
 function withoutLogs(lines: string[]): string[] {
   const logs = lines.filter(l => l.startsWith('logs:'));
   expect(logs.map(l => l.split(' ')[0])).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   for (const l of logs) expect(l.split(' ')[1]).toMatch(LOG_GROUP_ARN);
-  return lines.filter(l => !l.startsWith('logs:'));
+  // the poller function's own ARN (its logical id carries a hash)
+  return lines.filter(l => !l.startsWith('logs:')).map(l => l.replace(/<StoragePoller[0-9A-F]{8}\.Arn>$/, '<Poller.Arn>')).sort();
 }
 
 describe('CodeStorageMonitor defaults', () => {
@@ -113,12 +117,42 @@ describe('CodeStorageMonitor defaults', () => {
   });
 
   test('least privilege: only the calls the poller makes; no list of aliases, no delete', () => {
-    expect(withoutLogs(grants(template))).toEqual([...ALWAYS, 'lambda:ListFunctions *'].sort());
+    expect(withoutLogs(grants(template))).toEqual([...ALWAYS, 'lambda:ListFunctions *', ...OWN_TAGS].sort());
     // no AWSLambdaBasicExecutionRole (logs on every log group) or any other managed policy
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
       ManagedPolicyArns: Match.absent(),
     });
+  });
+
+  test('no asynchronous retries: a failed poll is not run again by Lambda (it would repeat the cleanup)', () => {
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^StoragePoller') },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+    });
+  });
+
+  test('the deploy-time poll carries the configuration, so a change is checked (and a bad one fails) at deployment', () => {
+    const [resource] = Object.values(template.findResources('Custom::CodeStorageFirstPoll'));
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(resource.Properties.Configuration).toEqual({ LARGEST_FUNCTIONS: '10', CLEANUP_MODE: 'OFF', VERSIONS_TO_KEEP: '3', FUNCTION_NAME_PREFIXES: '[]' });
+    expect(fn.Properties.Environment.Variables).toMatchObject(resource.Properties.Configuration);
+  });
+
+  test('the listing position is kept in the poller\'s own tags: a policy of its own names only the poller', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyDocument: { Statement: [Match.objectLike({ Sid: 'KeepListingPositionInOwnTags' })] } },
+    });
+    const [policy] = Object.values(policies);
+    expect(policy.Properties.PolicyDocument.Statement[0]).toMatchObject({
+      Action: ['lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^StoragePoller[0-9A-F]{8}$/), 'Arn'] },
+    });
+    // the function does not depend on it (it names the function), so there is no cycle
+    const [fnId] = Object.keys(template.findResources('AWS::Lambda::Function'));
+    expect(template.findResources('AWS::Lambda::Function')[fnId].DependsOn).not.toContain(Object.keys(policies)[0]);
   });
 
   test('three alarms: storage near the limit, polls failing, poller errors', () => {
@@ -211,8 +245,12 @@ describe('CodeStorageMonitor options', () => {
     expect(m.cleanupMode).toBe(VersionCleanupMode.DRY_RUN);
     expect(withoutLogs(grants(template))).toEqual([
       ...ALWAYS,
+      ...OWN_TAGS,
+      'lambda:GetPolicy arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*:*',
       'lambda:ListAliases arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*',
+      'lambda:ListEventSourceMappings *',
       'lambda:ListFunctions *',
+      'lambda:ListProvisionedConcurrencyConfigs arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*',
     ].sort());
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ CLEANUP_MODE: 'DRY_RUN', VERSIONS_TO_KEEP: '3' }) },
@@ -223,9 +261,13 @@ describe('CodeStorageMonitor options', () => {
     const { template } = monitor({ versionCleanup: { mode: VersionCleanupMode.DELETE, versionsToKeep: 5 } });
     expect(withoutLogs(grants(template))).toEqual([
       ...ALWAYS,
+      ...OWN_TAGS,
       'lambda:DeleteFunction arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*:*',
+      'lambda:GetPolicy arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*:*',
       'lambda:ListAliases arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*',
+      'lambda:ListEventSourceMappings *',
       'lambda:ListFunctions *',
+      'lambda:ListProvisionedConcurrencyConfigs arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*',
     ].sort());
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ CLEANUP_MODE: 'DELETE', VERSIONS_TO_KEEP: '5' }) },
@@ -234,12 +276,16 @@ describe('CodeStorageMonitor options', () => {
 
   test('function name prefixes limit the cleanup and scope its permissions to them', () => {
     const { template } = monitor({ versionCleanup: { mode: VersionCleanupMode.DELETE, functionNamePrefixes: ['orders-', 'billing_'] } });
-    const lambdaGrants = grants(template).filter(l => l.startsWith('lambda:ListAliases') || l.startsWith('lambda:DeleteFunction'));
+    const lambdaGrants = grants(template).filter(l => /^lambda:(ListAliases|ListProvisionedConcurrencyConfigs|GetPolicy|DeleteFunction) /.test(l));
     expect(lambdaGrants).toEqual([
       'lambda:DeleteFunction arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:billing_*:*',
       'lambda:DeleteFunction arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:orders-*:*',
+      'lambda:GetPolicy arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:billing_*:*',
+      'lambda:GetPolicy arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:orders-*:*',
       'lambda:ListAliases arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:billing_*',
       'lambda:ListAliases arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:orders-*',
+      'lambda:ListProvisionedConcurrencyConfigs arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:billing_*',
+      'lambda:ListProvisionedConcurrencyConfigs arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:orders-*',
     ]);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FUNCTION_NAME_PREFIXES: '["orders-","billing_"]' }) },
@@ -326,6 +372,11 @@ describe('CodeStorageMonitor validation: errors name the path, the prop, the val
     expect(() => new CodeStorageMonitor(testStack(), 'Storage', props)).toThrow(message);
   });
 
+  test('an unknown cleanup mode', () => {
+    expect(() => new CodeStorageMonitor(testStack(), 'Storage', { versionCleanup: { mode: 'bogus' as VersionCleanupMode } }))
+      .toThrow('TestStack/Storage: versionCleanup.mode is "bogus"; allowed are VersionCleanupMode.DRY_RUN and VersionCleanupMode.DELETE.');
+  });
+
   test('an unknown alarm option', () => {
     expect(() => new CodeStorageMonitor(testStack(), 'Storage', { alarms: { usedPercent: {} } as any }))
       .toThrow('TestStack/Storage: alarms.usedPercent is set; known alarms are codeStorageUsedPercent, successfulPolls, pollerErrors.');
@@ -362,6 +413,7 @@ describe('cdk-nag 3 AwsSolutions and Serverless', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*:*] TestStack/Storage/PollerRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*] TestStack/Storage/PollerRole',
       'Serverless-EventBusDLQ TestStack/Storage/Schedule',
+      'Serverless-LambdaAsyncFailureDestination TestStack/Storage/Poller',
       'Serverless-LambdaDLQ TestStack/Storage/Poller',
     ]);
   });
