@@ -401,6 +401,10 @@ export class CodeStorageMonitor extends Construct {
       id: 'Serverless-LambdaAsyncFailureDestination',
       reason: 'The poller\'s asynchronous invocations (the schedule) carry no data and are not retried: a failed poll shows up as the PollFailing and PollerErrors alarms and its log, and the next poll resumes where it stopped. An on-failure destination would hold empty events.',
     });
+    Validations.of(poller).acknowledge({
+      id: 'ServerlessOps-MissingAlarms',
+      reason: 'A throttled poll publishes no storage datapoint, which the PollFailing alarm (an hour without a poll is a 0 that breaches) reports; the poller\'s errors have the PollerErrors alarm.',
+    });
     Validations.of(rule).acknowledge({
       id: 'Serverless-EventBusDLQ',
       reason: 'The schedule\'s events carry no data: an event that cannot be delivered leaves the storage metric missing, which the PollFailing alarm (missing data breaching) reports.',

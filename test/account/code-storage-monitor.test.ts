@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CodeStorageMonitor, CodeStorageMonitorProps, VersionCleanupMode } from '../../src/account/code-storage-monitor';
 import { AlarmNotifications } from '../../src/core/alarm-notifications';
+import { ServerlessOpsChecks } from '../../src/lint/pack';
 import { wildcardResourceFindingId } from '../../src/core/nag-ids';
 import { synth, testStack } from '../helpers';
 import { acknowledgements, nagFindings } from '../nag';
@@ -223,6 +224,10 @@ describe('CodeStorageMonitor defaults', () => {
   test('cdk-nag 3 AwsSolutions and Serverless: no unacknowledged finding', () => {
     expect(nagFindings(stack)).toEqual([]);
   });
+
+  test('our own rule pack finds nothing unacknowledged on the monitor (its poller is watched by PollFailing)', () => {
+    expect(nagFindings(stack, new ServerlessOpsChecks())).toEqual([]);
+  });
 });
 
 describe('CodeStorageMonitor options', () => {
@@ -415,6 +420,7 @@ describe('cdk-nag 3 AwsSolutions and Serverless', () => {
       'Serverless-EventBusDLQ TestStack/Storage/Schedule',
       'Serverless-LambdaAsyncFailureDestination TestStack/Storage/Poller',
       'Serverless-LambdaDLQ TestStack/Storage/Poller',
+      'ServerlessOps-MissingAlarms TestStack/Storage/Poller',
     ]);
   });
 
