@@ -16,7 +16,9 @@ const SQS_ARN = /^arn:[^:]*:sqs:[^:]*:[^:]*:(.+)$/;
  * as metrics of a metric-math alarm; an alarm on the metric without the dimension (all functions,
  * all queues) counts for every one. If some alarm's dimension cannot be traced (a token that is not
  * a reference), coverage of that metric cannot be judged and is not reported. Destinations that
- * are not queues of the app (topics, event buses, functions, imports) are not judged.
+ * are not queues of the app (topics, event buses, functions, imports) are not judged. An
+ * on-failure queue of a function that has alarms on its Errors and Throttles counts as watched:
+ * what lands there failed an invocation or waited out throttling, which those alarms already see.
  *
  * Each finding carries a summary: the pack reports a stack's findings as one, with the list.
  */
@@ -33,10 +35,7 @@ export function MissingAlarms(node: CfnResource, index: AppIndex): RuleResult {
 function functionAlarms(fn: CfnResource, index: AppIndex): RuleResult {
   if (index.isCdkInternal(fn)) return NagRuleCompliance.NOT_APPLICABLE;
   const findings: Finding[] = [];
-  const missing = ['Errors', 'Throttles'].filter(metric => {
-    const c = index.alarmCoverage('AWS/Lambda', metric, 'FunctionName', (alarm, value) => index.functionOf(alarm, value));
-    return !c.unknown && !c.all && !c.watched.has(fn);
-  });
+  const missing = missingFunctionAlarms(fn, index);
   if (missing.length > 0) {
     const what = missing.length === 2 ? 'failed and throttled invocations go' : missing[0] === 'Errors' ? 'failed invocations go' : 'throttled invocations go';
     findings.push({
@@ -47,7 +46,7 @@ function functionAlarms(fn: CfnResource, index: AppIndex): RuleResult {
   }
   // the dead-letter queue of its asynchronous invocations
   const dlq = queueOf(fn, prop(fn, 'DeadLetterConfig', 'TargetArn'), index);
-  if (dlq && !watched(dlq, index)) {
+  if (dlq && missing.length > 0 && !watched(dlq, index)) {
     findings.push(failureQueueFinding(dlq, index, 'Properties/DeadLetterConfig',
       `Function ${index.name(fn)} sends the asynchronous events it fails to process to dead-letter queue ${index.name(dlq)}`,
       `the dead-letter queue ${index.name(dlq)} of function ${index.name(fn)}'s asynchronous invocations`));
@@ -70,7 +69,7 @@ function streamFailureAlarm(mapping: CfnResource, index: AppIndex): RuleResult {
   if ((kind !== 'dynamodb' && kind !== 'kinesis') || (fn && index.isCdkInternal(fn))) return NagRuleCompliance.NOT_APPLICABLE;
   const queue = queueOf(mapping, prop(mapping, 'DestinationConfig', 'OnFailure', 'Destination'), index);
   if (!queue) return NagRuleCompliance.NOT_APPLICABLE;
-  if (watched(queue, index)) return NagRuleCompliance.COMPLIANT;
+  if (watched(queue, index) || (fn && missingFunctionAlarms(fn, index).length === 0)) return NagRuleCompliance.COMPLIANT;
   return [failureQueueFinding(queue, index, 'Properties/DestinationConfig',
     `The stream event source ${index.name(mapping)}${fn ? ` of function ${index.name(fn)}` : ''} sends the records it gives up on to on-failure queue ${index.name(queue)}`,
     `the on-failure queue ${index.name(queue)} of stream event source ${index.name(mapping)}`)];
@@ -81,7 +80,7 @@ function asyncFailureAlarm(config: CfnResource, index: AppIndex): RuleResult {
   if (fn && index.isCdkInternal(fn)) return NagRuleCompliance.NOT_APPLICABLE;
   const queue = queueOf(config, prop(config, 'DestinationConfig', 'OnFailure', 'Destination'), index);
   if (!queue) return NagRuleCompliance.NOT_APPLICABLE;
-  if (watched(queue, index)) return NagRuleCompliance.COMPLIANT;
+  if (watched(queue, index) || (fn && missingFunctionAlarms(fn, index).length === 0)) return NagRuleCompliance.COMPLIANT;
   const owner = fn ? `function ${index.name(fn)}` : index.name(config);
   return [failureQueueFinding(queue, index, 'Properties/DestinationConfig',
     `The asynchronous invocations of ${owner} send the events they fail on to on-failure destination ${index.name(queue)}`,
@@ -95,6 +94,14 @@ function failureQueueFinding(queue: CfnResource, index: AppIndex, location: stri
     message: `${what}, and no CloudWatch alarm watches that queue's depth (ApproximateNumberOfMessagesVisible): failures pile up there unseen until its retention period deletes them. `
       + `Add an alarm on ${index.name(queue)}'s metricApproximateNumberOfMessagesVisible() > 0 (an ObservedQueue has one).`,
   };
+}
+
+/** The metrics among Errors and Throttles that no alarm watches for the function. */
+function missingFunctionAlarms(fn: CfnResource, index: AppIndex): string[] {
+  return ['Errors', 'Throttles'].filter(metric => {
+    const c = index.alarmCoverage('AWS/Lambda', metric, 'FunctionName', (alarm, value) => index.functionOf(alarm, value));
+    return !c.unknown && !c.all && !c.watched.has(fn);
+  });
 }
 
 function queueOf(from: CfnResource, value: unknown, index: AppIndex): CfnResource | undefined {

@@ -31,8 +31,9 @@ export function SqsVisibilityTimeout(node: CfnResource, index: AppIndex): RuleRe
   return [{
     location: 'Properties/EventSourceArn',
     level: refused ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
-    message: (refused ? `Lambda refuses this event source during the deployment: the visibility timeout of queue ${index.name(queue)} is below the timeout of function ${index.name(fn)}. ` : '') + `Queue ${index.name(queue)} has a visibility timeout of ${visibility} s${visibilityRaw === undefined ? " (SQS's default)" : ''}, `
+    message: `Queue ${index.name(queue)} has a visibility timeout of ${visibility} s${visibilityRaw === undefined ? " (SQS's default)" : ''}, `
       + `below the ${required} s its consumer ${index.name(fn)} needs (6 x the function's ${index.describeTimeout(fn)} timeout + ${window} s batching window). `
+      + (refused ? 'It is even below the function\'s timeout: Lambda refuses such an event source, and the deployment fails. ' : '')
       + 'A message becomes visible again while its batch is still being processed, or retried after throttling, so it is delivered twice and its receives count toward maxReceiveCount. '
       + `Set the visibility timeout of ${index.name(queue)} to at least ${required} s, or lower the function's timeout.`,
   }];
