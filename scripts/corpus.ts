@@ -2,8 +2,8 @@
  * The ServerlessOps pack on a corpus of public serverless CDK apps (test/corpus/<app>/stack.ts,
  * each with a SOURCE.md naming repository, path and commit, and what was changed).
  *
- * Builds each app, runs the pack's validateScope and cdk-nag's ServerlessChecks on it (median lint
- * time of 5 runs after a warm-up, each pack alone), and compares every finding with the recorded
+ * Builds every app, runs the pack's validateScope and cdk-nag's ServerlessChecks on each (after a
+ * warm-up pass of both packs over all apps, the median of 9 runs, each pack alone), and compares every finding with the recorded
  * verdicts (test/corpus/verdicts.json: app -> "<level> <rule> <construct path>" -> TP or FP, with
  * a reason). Exits 1 when a finding appears or disappears without a recorded verdict, when a rule
  * crashes on an app, or when a verdict is not TP or FP.
@@ -21,7 +21,7 @@ import { ServerlessOpsChecks } from '../src/lint/pack';
 
 const CORPUS = path.join(__dirname, '..', 'test', 'corpus');
 const VERDICTS = path.join(CORPUS, 'verdicts.json');
-const RUNS = 5;
+const RUNS = 9;
 
 interface Verdict { readonly verdict: string; readonly reason: string }
 type Verdicts = Record<string, Record<string, Verdict>>;
@@ -60,7 +60,7 @@ function median(xs: number[]): number {
 }
 
 function timed(pack: () => NagPack, scope: IConstruct): { report: PolicyValidationPluginReport; ms: number } {
-  let report = pack().validateScope(scope); // warm-up
+  let report = pack().validateScope(scope);
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const p = pack();
@@ -71,8 +71,7 @@ function timed(pack: () => NagPack, scope: IConstruct): { report: PolicyValidati
   return { report, ms: median(times) };
 }
 
-function run(app: string): AppResult {
-  const root = build(app);
+function run(app: string, root: App): AppResult {
   const ours = timed(() => new ServerlessOpsChecks(), root);
   const nag = timed(() => new ServerlessChecks(), root);
   const lines: string[] = [];
@@ -127,22 +126,33 @@ function table(results: AppResult[], verdicts: Verdicts): string {
     const rules = [...byRule.entries()].sort().map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
     return `| ${r.app} | ${r.resources} | ${r.findings} | ${rules} | ${tp} / ${fp} | ${r.oursMs.toFixed(1)} ms | ${r.nagMs.toFixed(1)} ms (${r.nagFindings}) |`;
   });
-  const total = (f: (r: AppResult) => number) => results.reduce((n, r) => n + f(r), 0);
-  const all = results.flatMap(r => Object.values(verdicts[r.app] ?? {}));
-  const tp = all.filter(v => v.verdict === 'TP').length;
-  const fp = all.filter(v => v.verdict === 'FP').length;
-  const byLevel = (level: string) => results.reduce((n, r) => n + r.lines.filter(l => l.startsWith(`${level} `)).length, 0);
+  const summary = (label: string, group: AppResult[]) => {
+    const total = (f: (r: AppResult) => number) => group.reduce((n, r) => n + f(r), 0);
+    const all = group.flatMap(r => Object.values(verdicts[r.app] ?? {}));
+    const tp = all.filter(v => v.verdict === 'TP').length;
+    const fp = all.filter(v => v.verdict === 'FP').length;
+    const byLevel = (level: string) => group.reduce((n, r) => n + r.lines.filter(l => l.startsWith(`${level} `)).length, 0);
+    return `| **${group.length} ${label}** | **${total(r => r.resources)}** | **${total(r => r.findings)}** | ${byLevel('error')} errors, ${byLevel('warning')} warnings `
+      + `| **${tp} / ${fp}** (precision ${(100 * tp / Math.max(1, tp + fp)).toFixed(0)} %) | ${total(r => r.oursMs).toFixed(1)} ms | ${total(r => r.nagMs).toFixed(1)} ms (${total(r => r.nagFindings)}) |`;
+  };
+  const isRepro = (r: AppResult) => r.app.startsWith('repro-');
   return [
     '| app | resources | findings | by rule and level (E error, W warning; per resource) | TP / FP | ServerlessOps | cdk-nag ServerlessChecks (findings) |',
     '|---|---|---|---|---|---|---|',
     ...rows,
-    `| **${results.length} apps** | **${total(r => r.resources)}** | **${total(r => r.findings)}** | ${byLevel('error')} errors, ${byLevel('warning')} warnings | **${tp} / ${fp}** (precision ${(100 * tp / Math.max(1, tp + fp)).toFixed(0)} %) | ${total(r => r.oursMs).toFixed(1)} ms | ${total(r => r.nagMs).toFixed(1)} ms (${total(r => r.nagFindings)}) |`,
+    summary('apps', results.filter(r => !isRepro(r))),
+    summary('incident reproductions', results.filter(isRepro)),
   ].join('\n');
 }
 
 function main(): void {
   const started = Date.now();
-  const results = apps().map(run);
+  const built = apps().map(app => ({ app, root: build(app) }));
+  for (const { root } of built) { // warm-up: both packs over every app once, so that no app pays for the JIT
+    new ServerlessOpsChecks().validateScope(root);
+    new ServerlessChecks().validateScope(root);
+  }
+  const results = built.map(({ app, root }) => run(app, root));
   const verdicts: Verdicts = JSON.parse(fs.readFileSync(VERDICTS, 'utf8'));
   if (process.argv.includes('--skeleton')) {
     const skeleton: Verdicts = {};
