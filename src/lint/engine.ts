@@ -83,7 +83,10 @@ export function runRules(prefix: string, namespace: string, rules: readonly Pack
       for (const finding of result as readonly Finding[]) {
         const level = finding.level ?? reported.level;
         out.push({
-          ...finding, ruleId, rule: level === reported.level ? reported : { ...reported, level }, node,
+          ...finding,
+          ruleId,
+          rule: level === reported.level ? reported : { ...reported, level },
+          node,
           acknowledged: acknowledgement(node, ruleId, namespace),
         });
       }

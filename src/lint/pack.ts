@@ -2,7 +2,6 @@ import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, Po
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { PackRule, RawFinding, runRules } from './engine';
-import { summarizePerStack } from './summary';
 import { ApiGatewayTimeout } from './rules/ApiGatewayTimeout';
 import { BucketSelfTrigger } from './rules/BucketSelfTrigger';
 import { CallerTimeout } from './rules/CallerTimeout';
@@ -17,6 +16,7 @@ import { SqsVisibilityTimeout } from './rules/SqsVisibilityTimeout';
 import { StreamFailureHandling } from './rules/StreamFailureHandling';
 import { TableStreamSelfWrite } from './rules/TableStreamSelfWrite';
 import { UnqualifiedInvoke } from './rules/UnqualifiedInvoke';
+import { summarizePerStack } from './summary';
 
 const { ERROR, WARN } = NagMessageLevel;
 

@@ -23,8 +23,7 @@ export function summarizePerStack(findings: readonly RawFinding[]): FindingGroup
     }
     const key = `${f.ruleId}\u0000${f.rule.level}\u0000${Stack.of(f.node).node.path}`;
     const group = open.get(key);
-    if (group) group.push(f);
-    else {
+    if (group) {group.push(f);} else {
       const created = [f];
       open.set(key, created);
       slots.push(created);

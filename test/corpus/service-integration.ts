@@ -23,7 +23,9 @@ export function serviceIntegrationApi(scope: import('constructs').Construct, id:
     contentType: 'application/json',
     modelName: name,
     schema: {
-      schema: apigw.JsonSchemaVersion.DRAFT4, title, type: apigw.JsonSchemaType.OBJECT,
+      schema: apigw.JsonSchemaVersion.DRAFT4,
+      title,
+      type: apigw.JsonSchemaType.OBJECT,
       properties: Object.fromEntries(properties.map(p => [p, { type: apigw.JsonSchemaType.STRING }])),
     },
   });

@@ -1,14 +1,14 @@
 import { CfnParameter, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { testStack } from '../helpers';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { ServerlessOpsChecks } from '../../src/lint/pack';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { testStack } from '../helpers';
 import { fn, lines, lint, twoStacks } from './lint';
+import { ServerlessOpsChecks } from '../../src/lint/pack';
 
 const RULE = 'MissingAlarms';
 const alarm = (metric: cloudwatch.IMetric, scope: Parameters<typeof fn>[0], id: string) =>

@@ -8,7 +8,8 @@ import { stubCode } from '../stub';
 export function build(app: App): void {
   const stack = new Stack(app, 'DynamoToLambdaCdkStack');
   const table = new dynamodb.Table(stack, 'DynamoTable', {
-    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     stream: dynamodb.StreamViewType.NEW_IMAGE,
   });
   const fn = new lambda.Function(stack, 'readStream', { // a NodejsFunction (esbuild) with its defaults in the app

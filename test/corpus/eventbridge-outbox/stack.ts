@@ -11,8 +11,10 @@ export function build(app: App): void {
   const stack = new Stack(app, 'EventbridgeOutboxPatternWithDdbStack');
   const bus = new events.EventBus(stack, 'MainBus', { eventBusName: 'MyMainBus' });
   const table = new dynamodb.Table(stack, 'UsersTable', {
-    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST, removalPolicy: RemovalPolicy.DESTROY,
-    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE,
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    removalPolicy: RemovalPolicy.DESTROY,
+    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+    stream: dynamodb.StreamViewType.NEW_IMAGE,
   });
   const node = (id: string, environment?: Record<string, string>) => new lambda.Function(stack, id, { // NodejsFunctions in the app
     memorySize: 1024, timeout: Duration.seconds(5), runtime: lambda.Runtime.NODEJS_16_X, handler: 'index.handler', code: stubCode(), environment,

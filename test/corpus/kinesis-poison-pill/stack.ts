@@ -12,8 +12,11 @@ export function build(app: App): void {
   const stack = new Stack(app, 'MainStack');
   const scope = new Construct(stack, 'OneLambdaConstruct');
   const fn = new lambda.Function(scope, 'OneLambda', { // a GoFunction in the app
-    runtime: lambda.Runtime.PROVIDED_AL2023, handler: 'bootstrap', code: stubBinary(scope),
-    functionName: 'sample-func', timeout: Duration.seconds(30),
+    runtime: lambda.Runtime.PROVIDED_AL2023,
+    handler: 'bootstrap',
+    code: stubBinary(scope),
+    functionName: 'sample-func',
+    timeout: Duration.seconds(30),
   });
   const stream = new kinesis.Stream(scope, 'TheStream', { streamName: 'sample-stream', shardCount: 1 });
   const queue = new sqs.Queue(scope, 'FailureQueue', { queueName: 'sample-failure-queue' });

@@ -10,8 +10,12 @@ export function build(app: App): void {
   const receiver = new lambda.Function(stack, 'RecieverFunction', { code: stubCode(), runtime: lambda.Runtime.NODEJS_16_X, handler: 'reciever.handler' });
   const dlq = new sqs.Queue(stack, 'MyDLQQueue');
   const sender = new lambda.Function(stack, 'SenderFunction', {
-    code: stubCode(), runtime: lambda.Runtime.NODEJS_16_X, handler: 'senderDestination.handler',
-    retryAttempts: 0, onSuccess: new LambdaDestination(receiver), onFailure: new SqsDestination(dlq),
+    code: stubCode(),
+    runtime: lambda.Runtime.NODEJS_16_X,
+    handler: 'senderDestination.handler',
+    retryAttempts: 0,
+    onSuccess: new LambdaDestination(receiver),
+    onFailure: new SqsDestination(dlq),
   });
   new CfnOutput(stack, 'SenderFunctionName', { value: sender.functionName });
 }

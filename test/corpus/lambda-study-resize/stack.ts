@@ -10,8 +10,12 @@ export function build(app: App): void {
   const PREFIX = 'lambda-study';
   const bucket = new s3.Bucket(stack, `${PREFIX}-s3-bucket`, { bucketName: `${PREFIX}-s3-bucket`, removalPolicy: RemovalPolicy.DESTROY });
   const fn = new lambda.Function(stack, `${PREFIX}-lambda-resize`, { // a NodejsFunction (esbuild) in the app
-    functionName: `${PREFIX}-resize`, code: stubCode(), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X,
-    memorySize: 128, timeout: Duration.seconds(30),
+    functionName: `${PREFIX}-resize`,
+    code: stubCode(),
+    handler: 'index.handler',
+    runtime: lambda.Runtime.NODEJS_22_X,
+    memorySize: 128,
+    timeout: Duration.seconds(30),
   });
   bucket.grantReadWrite(fn);
   bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), { prefix: 'original/', suffix: '.png' });

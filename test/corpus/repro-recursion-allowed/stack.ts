@@ -13,7 +13,10 @@ export function build(app: App): void {
   const stack = new Stack(app, 'AssetTrackerStack');
   const queue = new sqs.Queue(stack, 'deviceRequestQueue', { visibilityTimeout: Duration.seconds(60) });
   const fn = new lambda.Function(stack, 'deviceRequestHandler', {
-    runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: stubCode(), timeout: Duration.seconds(10),
+    runtime: lambda.Runtime.NODEJS_20_X,
+    handler: 'index.handler',
+    code: stubCode(),
+    timeout: Duration.seconds(10),
     recursiveLoop: lambda.RecursiveLoop.ALLOW,
   });
   fn.addEventSource(new SqsEventSource(queue));

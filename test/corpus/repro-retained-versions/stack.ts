@@ -6,7 +6,9 @@ import { stubCode } from '../stub';
 export function build(app: App): void {
   const stack = new Stack(app, 'NavigatorApiStack');
   const fn = new lambda.Function(stack, 'HealthCheckLambda', {
-    runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: stubCode(),
+    runtime: lambda.Runtime.NODEJS_20_X,
+    handler: 'index.handler',
+    code: stubCode(),
     currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
   });
   new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion });

@@ -14,8 +14,10 @@ export function build(app: App): void {
   });
   const bucket = new s3.Bucket(stack, 's3-lambda-ddb-cdk', { removalPolicy: RemovalPolicy.DESTROY });
   const table = new dynamodb.Table(stack, 'objects', {
-    tableName: dataObject.valueAsString, partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST, removalPolicy: RemovalPolicy.DESTROY,
+    tableName: dataObject.valueAsString,
+    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    removalPolicy: RemovalPolicy.DESTROY,
   });
   const role = new iam.Role(stack, 'dataloadFnRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   role.assumeRolePolicy?.addStatements(new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('s3.amazonaws.com')], actions: ['sts:AssumeRole'] }));
@@ -24,7 +26,10 @@ export function build(app: App): void {
   role.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(stack, 'AWSLambdaInvocation-DynamoDB', 'arn:aws:iam::aws:policy/AWSLambdaInvocation-DynamoDB'));
   role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'], resources: ['*'], effect: iam.Effect.ALLOW }));
   const fn = new lambda.Function(stack, 'dataload', {
-    runtime: lambda.Runtime.PYTHON_3_7, handler: 'data-load.handler', code: stubCode(), role,
+    runtime: lambda.Runtime.PYTHON_3_7,
+    handler: 'data-load.handler',
+    code: stubCode(),
+    role,
     environment: { bucket: bucket.bucketName, key: dataObject.valueAsString + '.csv', table: table.tableName },
     timeout: Duration.minutes(5),
   });

@@ -18,8 +18,12 @@ export function build(app: App): void {
     partitionKey: { name: 'documentKey', type: dynamodb.AttributeType.STRING }, removalPolicy: RemovalPolicy.DESTROY, billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
   });
   const fn = new lambda.Function(stack, 'ProcessorFunction', {
-    runtime: lambda.Runtime.NODEJS_24_X, handler: 'processor.handler', code: stubCode(),
-    timeout: Duration.minutes(15), memorySize: 512, logRetention: logs.RetentionDays.ONE_WEEK,
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'processor.handler',
+    code: stubCode(),
+    timeout: Duration.minutes(15),
+    memorySize: 512,
+    logRetention: logs.RetentionDays.ONE_WEEK,
     environment: { RESULTS_TABLE_NAME: table.tableName, DOCUMENT_BUCKET_NAME: bucket.bucketName, BEDROCK_MODEL_ID: 'eu.amazon.nova-lite-v1:0' },
   });
   (fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride('DurableConfig', { ExecutionTimeout: 3600, RetentionPeriodInDays: 3 });

@@ -17,7 +17,9 @@ export function build(app: App): void {
   for (const t of config) {
     const table = new dynamodb.Table(stack, t.name, {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED, writeCapacity: t.writeCapacity, removalPolicy: RemovalPolicy.DESTROY,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      writeCapacity: t.writeCapacity,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     const dlq = new sqs.Queue(stack, `${t.name}-DLQ`, { encryption: sqs.QueueEncryption.SQS_MANAGED });
     const queue = new sqs.Queue(stack, `${t.name}-Queue`, {
@@ -25,8 +27,12 @@ export function build(app: App): void {
     });
     const key = new kms.Key(stack, `${t.name}-LambdaEnvKey`, { removalPolicy: RemovalPolicy.DESTROY });
     const fn = new lambda.Function(stack, `${t.name}-Lambda`, {
-      runtime: lambda.Runtime.NODEJS_24_X, code: stubCode(), handler: 'index.handler',
-      environment: { DESTINATION_TABLE_NAME: table.tableName }, environmentEncryption: key, retryAttempts: t.lambdaRetryAttempts,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      code: stubCode(),
+      handler: 'index.handler',
+      environment: { DESTINATION_TABLE_NAME: table.tableName },
+      environmentEncryption: key,
+      retryAttempts: t.lambdaRetryAttempts,
     });
     key.grantDecrypt(fn);
     table.grantWriteData(fn);

@@ -27,7 +27,12 @@ export function build(app: App): void {
   const role = new iam.Role(stack, 'DefaultLambdaHanderRole', { assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com') });
   topic.grantPublish(role);
   serviceIntegrationApi(stack, 'theBigFanAPI', {
-    resource: 'SendEvent', method: 'POST', uri: 'arn:aws:apigateway:us-east-1:sns:path//', role, formEncoded: true, errorPattern: '^[Error].*',
+    resource: 'SendEvent',
+    method: 'POST',
+    uri: 'arn:aws:apigateway:us-east-1:sns:path//',
+    role,
+    formEncoded: true,
+    errorPattern: '^[Error].*',
     requestTemplate: `Action=Publish&TargetArn=$util.urlEncode('${topic.topicArn}')&Message=$util.urlEncode($input.path('$.message'))&Version=2010-03-31`
       + "&MessageAttributes.entry.1.Name=status&MessageAttributes.entry.1.Value.DataType=String&MessageAttributes.entry.1.Value.StringValue=$util.urlEncode($input.path('$.status'))",
   });

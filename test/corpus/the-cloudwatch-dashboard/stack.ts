@@ -31,30 +31,42 @@ export function build(app: App): void {
   const fiveMinutes = Duration.minutes(5);
   const alarms: [string, cloudwatch.IMetric, number][] = [
     ['API Gateway 4XX Errors > 1%', new cloudwatch.MathExpression({
-      expression: 'm1/m2*100', label: '% API Gateway 4xx Errors', period: fiveMinutes,
+      expression: 'm1/m2*100',
+      label: '% API Gateway 4xx Errors',
+      period: fiveMinutes,
       usingMetrics: { m1: apiMetric('4XXError', '4XX Errors', 'sum'), m2: apiMetric('Count', '# Requests', 'sum') },
     }), 1],
     ['API Gateway 5XX Errors > 0', apiMetric('5XXError', '5XX Errors', 'p99').with({ period: fiveMinutes }), 0],
     ['API p99 latency alarm >= 1s', apiMetric('Latency', 'API GW Latency', 'p99').with({ period: fiveMinutes }), 1000],
     ['Dynamo Lambda 2% Error', new cloudwatch.MathExpression({
-      expression: 'e / i * 100', label: '% of invocations that errored, last 5 mins', period: fiveMinutes,
+      expression: 'e / i * 100',
+      label: '% of invocations that errored, last 5 mins',
+      period: fiveMinutes,
       usingMetrics: { i: fn.metric('Invocations', { statistic: 'sum' }), e: fn.metric('Errors', { statistic: 'sum' }) },
     }), 2],
     ['Dynamo Lambda p99 Long Duration (>1s)', fn.metricDuration({ period: fiveMinutes, statistic: 'p99' }), 1000],
     ['Dynamo Lambda 2% Throttled', new cloudwatch.MathExpression({
-      expression: 't / (i + t) * 100', label: '% of throttled requests, last 30 mins', period: fiveMinutes,
+      expression: 't / (i + t) * 100',
+      label: '% of throttled requests, last 30 mins',
+      period: fiveMinutes,
       usingMetrics: { i: fn.metric('Invocations', { statistic: 'sum' }), t: fn.metric('Throttles', { statistic: 'sum' }) },
     }), 2],
     ['DynamoDB Table Reads/Writes Throttled', new cloudwatch.MathExpression({
-      expression: 'm1 + m2', label: 'DynamoDB Throttles', period: fiveMinutes,
+      expression: 'm1 + m2',
+      label: 'DynamoDB Throttles',
+      period: fiveMinutes,
       usingMetrics: { m1: table.metric('ReadThrottleEvents', { statistic: 'sum' }), m2: table.metric('WriteThrottleEvents', { statistic: 'sum' }) },
     }), 1],
     ['DynamoDB Errors > 0', new cloudwatch.MathExpression({
-      expression: 'm1 + m2', label: 'DynamoDB Errors', period: fiveMinutes,
+      expression: 'm1 + m2',
+      label: 'DynamoDB Errors',
+      period: fiveMinutes,
       // aws-cdk-lib 2 refuses the 13 operations' metrics in one alarm (10 at most): the five operations the app's dashboard graphs
       usingMetrics: {
         m1: table.metricUserErrors(),
-        m2: table.metricSystemErrorsForOperations({ operations: [dynamodb.Operation.GET_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.DELETE_ITEM, dynamodb.Operation.QUERY] }),
+        m2: table.metricSystemErrorsForOperations({
+          operations: [dynamodb.Operation.GET_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.DELETE_ITEM, dynamodb.Operation.QUERY],
+        }),
       },
     }), 0],
   ];

@@ -15,8 +15,12 @@ export function build(app: App): void {
   const bus = new events.EventBus(stack, 'DestinedEventBus', { eventBusName: 'the-destined-lambda' });
   const topic = new sns.Topic(stack, 'theDestinedLambdaTopic', { displayName: 'The Destined Lambda CDK Pattern Topic' });
   const destined = new lambda.Function(stack, 'destinedLambda', {
-    runtime: lambda.Runtime.NODEJS_12_X, code: stubCode(), handler: 'destinedLambda.handler',
-    retryAttempts: 0, onSuccess: new EventBridgeDestination(bus), onFailure: new EventBridgeDestination(bus),
+    runtime: lambda.Runtime.NODEJS_12_X,
+    code: stubCode(),
+    handler: 'destinedLambda.handler',
+    retryAttempts: 0,
+    onSuccess: new EventBridgeDestination(bus),
+    onFailure: new EventBridgeDestination(bus),
   });
   topic.addSubscription(new LambdaSubscription(destined));
 
@@ -36,7 +40,12 @@ export function build(app: App): void {
   const role = new iam.Role(stack, 'ApiGatewaySnsRole', { assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com') });
   topic.grantPublish(role);
   serviceIntegrationApi(stack, 'theDestinedLambdaAPI', {
-    resource: 'SendEvent', method: 'GET', uri: 'arn:aws:apigateway:us-east-1:sns:path//', role, formEncoded: true, errorPattern: '^[Error].*',
+    resource: 'SendEvent',
+    method: 'GET',
+    uri: 'arn:aws:apigateway:us-east-1:sns:path//',
+    role,
+    formEncoded: true,
+    errorPattern: '^[Error].*',
     requestTemplate: `Action=Publish&TargetArn=$util.urlEncode('${topic.topicArn}')&Message=please $input.params().querystring.get('mode')&Version=2010-03-31`,
   });
 }

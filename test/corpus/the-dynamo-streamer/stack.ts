@@ -21,7 +21,12 @@ export function build(app: App): void {
   const role = new iam.Role(stack, 'DefaultLambdaHanderRole', { assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com') });
   table.grantReadWriteData(role);
   serviceIntegrationApi(stack, 'DynamoStreamerAPI', {
-    resource: 'InsertItem', method: 'POST', uri: 'arn:aws:apigateway:us-east-1:dynamodb:action/PutItem', role, formEncoded: false, errorPattern: '^[BadRequest].*',
+    resource: 'InsertItem',
+    method: 'POST',
+    uri: 'arn:aws:apigateway:us-east-1:dynamodb:action/PutItem',
+    role,
+    formEncoded: false,
+    errorPattern: '^[BadRequest].*',
     requestTemplate: JSON.stringify({ TableName: table.tableName, Item: { message: { S: "$input.path('$.message')" } } }),
   });
 }

@@ -41,11 +41,15 @@ export function build(app: App): void {
   });
 
   const extract = new lambda.Function(stack, 'extractLambdaHandler', {
-    runtime: lambda.Runtime.NODEJS_12_X, code: stubCode(), handler: 's3SqsEventConsumer.handler',
+    runtime: lambda.Runtime.NODEJS_12_X,
+    code: stubCode(),
+    handler: 's3SqsEventConsumer.handler',
     reservedConcurrentExecutions: THROTTLE,
     environment: {
-      CLUSTER_NAME: cluster.clusterName, TASK_DEFINITION: task.taskDefinitionArn,
-      SUBNETS: JSON.stringify(vpc.privateSubnets.map(s => s.subnetId)), CONTAINER_NAME: container.containerName,
+      CLUSTER_NAME: cluster.clusterName,
+      TASK_DEFINITION: task.taskDefinitionArn,
+      SUBNETS: JSON.stringify(vpc.privateSubnets.map(s => s.subnetId)),
+      CONTAINER_NAME: container.containerName,
     },
   });
   queue.grantConsumeMessages(extract);

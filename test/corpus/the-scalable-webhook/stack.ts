@@ -16,7 +16,9 @@ export function build(app: App): void {
   });
   queue.grantSendMessages(publish);
   const subscribe = new lambda.Function(stack, 'SQSSubscribeLambdaHandler', {
-    runtime: lambda.Runtime.NODEJS_12_X, code: stubCode(), handler: 'lambda.handler',
+    runtime: lambda.Runtime.NODEJS_12_X,
+    code: stubCode(),
+    handler: 'lambda.handler',
     reservedConcurrentExecutions: 2,
     environment: { queueURL: queue.queueUrl, tableName: table.tableName },
   });

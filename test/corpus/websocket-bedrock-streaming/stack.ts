@@ -9,8 +9,11 @@ import { stubBinary } from '../stub';
 export function build(app: App): void {
   const stack = new Stack(app, 'BedrockStreamerStack');
   const fn = new lambda.Function(stack, 'BedrockStreamer', { // a RustFunction (cargo-lambda-cdk) in the app
-    runtime: lambda.Runtime.PROVIDED_AL2023, handler: 'bootstrap', code: stubBinary(stack),
-    architecture: lambda.Architecture.ARM_64, timeout: Duration.seconds(60),
+    runtime: lambda.Runtime.PROVIDED_AL2023,
+    handler: 'bootstrap',
+    code: stubBinary(stack),
+    architecture: lambda.Architecture.ARM_64,
+    timeout: Duration.seconds(60),
   });
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModelWithResponseStream'], resources: ['*'] }));
   const api = new apigwv2.WebSocketApi(stack, 'WebSocketApi', {
