@@ -1,6 +1,5 @@
 import { CfnParameter, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -120,17 +119,22 @@ describe('MissingAlarms', () => {
     ]));
     expect(findings).toHaveLength(6); // and the three functions' own alarms
 
-    // an alarm on the queue's depth, or alarms on the function's Errors and Throttles, cover it
-    alarm(new sqs.Queue(stack, 'Unrelated').metricApproximateNumberOfMessagesVisible(), stack, 'Other');
-    const { stack: s2 } = { stack: testStack() };
-    const failed = new sqs.Queue(s2, 'Failed');
-    const watchedFn = fn(s2, 'Watched', 10, { onFailure: new SqsDestination(failed) });
-    alarm(watchedFn.metricErrors(), s2, 'E');
-    alarm(watchedFn.metricThrottles(), s2, 'T');
-    const unwatched = fn(s2, 'Unwatched', 10, { onFailure: new SqsDestination(new sqs.Queue(s2, 'Failed2')) });
-    alarm(unwatched.metricErrors(), s2, 'E2');
-    alarm(unwatched.metricThrottles(), s2, 'T2');
-    expect(lint(s2, RULE)).toEqual([]);
+  });
+
+  test('an on-failure queue is covered by an alarm on its depth, or by alarms on its function\'s Errors and Throttles', () => {
+    const stack = testStack();
+    const byDepth = new sqs.Queue(stack, 'ByDepth');
+    alarm(byDepth.metricApproximateNumberOfMessagesVisible(), stack, 'Depth');
+    const a = fn(stack, 'A', 10, { onFailure: new SqsDestination(byDepth) });
+    const b = fn(stack, 'B', 10, { onFailure: new SqsDestination(new sqs.Queue(stack, 'ByFunction')) });
+    for (const f of [a, b]) {
+      alarm(f.metricErrors(), f, 'E');
+      alarm(f.metricThrottles(), f, 'T');
+    }
+    expect(lint(stack, RULE)).toEqual([]);
+    const c = fn(stack, 'C', 10, { onFailure: new SqsDestination(byDepth) }); // the queue's alarm alone covers it
+    alarm(c.metricErrors(), c, 'E');
+    expect(lint(stack, RULE).map(f => f.path)).toEqual(['TestStack/C/Resource']); // only C's missing Throttles alarm
   });
 
   test('by default a stack\'s findings are one, listing the resources; each stays a violating resource and can be acknowledged alone', () => {
