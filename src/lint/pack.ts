@@ -130,8 +130,13 @@ export interface ServerlessOpsChecksProps extends NagPackProps {
  * cdk-nag 3 rule pack for the operational mistakes in serverless apps: timeouts that do not fit
  * together (API Gateway, SQS, call chains), functions that trigger themselves (queues, topics,
  * tables, buckets), batching and concurrency settings that throttle or fail deployments, stream
- * mappings without failure handling, retained versions, and functions and dead-letter queues
- * without alarms.
+ * mappings without failure handling, dead-letter queues reached too early, retained versions,
+ * and functions, dead-letter and on-failure queues without alarms.
+ *
+ * A finding is an error only where the template proves the failure (a deployment that is refused,
+ * a timeout above an integration's); it is a warning where it rests on a permission, on traffic or
+ * on AWS's guidance. Missing alarms are reported once per stack, with the list of resources
+ * (`missingAlarmsDetail` reports them one by one).
  *
  * It works on any CDK app, built from aws-cdk-lib L2s, L1s or cdk-observed constructs. Register
  * it with `Validations.of(app).addPlugins(new ServerlessOpsChecks())`: at synth, errors fail the
