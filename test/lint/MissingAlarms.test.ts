@@ -1,4 +1,4 @@
-import { CfnParameter, Duration } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -151,6 +151,12 @@ describe('MissingAlarms', () => {
       + 'Add the alarms (ObservedFunction and ObservedQueue have them), or acknowledge this rule where alarms live elsewhere; '
       + 'with missingAlarmsDetail: true the pack reports each resource on its own, with its fix.');
     expect(ours[0].violatingResources.map(r => r.constructPath)).toEqual(['TestStack/A/Resource', 'TestStack/B/Resource', 'TestStack/Jobs/Resource']);
+
+    // acknowledged on one function: the others stay listed
+    Validations.of(stack.node.findChild('A')).acknowledge({ id: 'ServerlessOps-MissingAlarms', reason: 'alarmed by the platform team' });
+    const after = new ServerlessOpsChecks().validateScope(stack).violations.filter(v => v.ruleName === 'ServerlessOps-MissingAlarms');
+    expect(after.map(v => v.violatingResources.map(r => r.constructPath))).toEqual([['TestStack/B/Resource', 'TestStack/Jobs/Resource']]);
+    expect(after[0].description).toMatch(/^Stack TestStack has 2 resources without the alarms/);
 
     const { app, a, b } = twoStacks();
     fn(a, 'Fn');
