@@ -65,7 +65,9 @@ export function build(app: App): void {
       usingMetrics: {
         m1: table.metricUserErrors(),
         m2: table.metricSystemErrorsForOperations({
-          operations: [dynamodb.Operation.GET_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.DELETE_ITEM, dynamodb.Operation.QUERY],
+          operations: [
+            dynamodb.Operation.GET_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.DELETE_ITEM, dynamodb.Operation.QUERY,
+          ],
         }),
       },
     }), 0],
