@@ -66,7 +66,8 @@ export function build(app: App): void {
         m1: table.metricUserErrors(),
         m2: table.metricSystemErrorsForOperations({
           operations: [
-            dynamodb.Operation.GET_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.DELETE_ITEM, dynamodb.Operation.QUERY,
+            dynamodb.Operation.GET_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM,
+            dynamodb.Operation.DELETE_ITEM, dynamodb.Operation.QUERY,
           ],
         }),
       },
