@@ -12,6 +12,16 @@ export interface Finding {
   readonly message: string;
   /** Where in the resource the finding is, as CloudFormation sees it (`Properties/VisibilityTimeout`). */
   readonly location?: string;
+  /**
+   * The level of this finding when it differs from the rule's: a rule reports an error only where
+   * the template proves the failure, and a warning where it rests on a permission or on traffic.
+   */
+  readonly level?: NagMessageLevel;
+  /**
+   * A short description of the finding (`function Orders/Fn (Errors, Throttles)`) for rules whose
+   * findings the pack reports once per stack, as a list, unless the user asks for detail.
+   */
+  readonly summary?: string;
 }
 
 /** What a rule says about a resource: compliant, not applicable, or findings. */
@@ -32,6 +42,11 @@ export interface PackRule {
   readonly info: string;
   /** Why it matters: the incident it prevents. */
   readonly explanation: string;
+  /**
+   * For rules reported once per stack: the message of a stack's findings, from their `summary`
+   * items. Findings without a summary, acknowledged ones and a stack's single finding keep their own.
+   */
+  readonly summarize?: (stackPath: string, items: readonly string[]) => string;
 }
 
 /** A finding with its rule and resource. */
@@ -66,7 +81,14 @@ export function runRules(prefix: string, namespace: string, rules: readonly Pack
       }
       if (!Array.isArray(result)) continue;
       for (const finding of result as readonly Finding[]) {
-        out.push({ ...finding, ruleId, rule: reported, node, acknowledged: acknowledgement(node, ruleId, namespace) });
+        const level = finding.level ?? reported.level;
+        out.push({
+          ...finding,
+          ruleId,
+          rule: level === reported.level ? reported : { ...reported, level },
+          node,
+          acknowledged: acknowledgement(node, ruleId, namespace),
+        });
       }
     }
   }

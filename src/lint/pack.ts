@@ -11,10 +11,12 @@ import { RecursiveLoopAllowed } from './rules/RecursiveLoopAllowed';
 import { ReservedConcurrency } from './rules/ReservedConcurrency';
 import { RetainedVersions } from './rules/RetainedVersions';
 import { SqsBatching } from './rules/SqsBatching';
+import { SqsMaxReceiveCount } from './rules/SqsMaxReceiveCount';
 import { SqsVisibilityTimeout } from './rules/SqsVisibilityTimeout';
 import { StreamFailureHandling } from './rules/StreamFailureHandling';
 import { TableStreamSelfWrite } from './rules/TableStreamSelfWrite';
 import { UnqualifiedInvoke } from './rules/UnqualifiedInvoke';
+import { summarizePerStack } from './summary';
 
 const { ERROR, WARN } = NagMessageLevel;
 
@@ -32,8 +34,8 @@ const RULES: readonly PackRule[] = [
   {
     rule: SqsVisibilityTimeout,
     level: ERROR,
-    info: 'An SQS event source\'s queue has a visibility timeout below 6 times the function timeout plus the batching window.',
-    explanation: 'AWS advises a visibility timeout of at least 6x the function timeout (plus the batching window) for Lambda consumers. Shorter, and messages reappear while their batch is still being processed or retried after throttling: they are processed twice and reach maxReceiveCount early.',
+    info: 'An SQS event source\'s queue has a visibility timeout below the function timeout (error: the deployment fails), or below 6 times the function timeout plus the batching window (warning: AWS\'s guidance).',
+    explanation: 'Lambda refuses an SQS event source whose queue\'s visibility timeout is below the function timeout, in the middle of the deployment. AWS advises at least 6x the function timeout (plus the batching window) for Lambda consumers: shorter, and messages reappear while their batch is still being processed or retried after throttling, so they are processed twice and reach maxReceiveCount early.',
   },
   {
     rule: SqsBatching,
@@ -55,14 +57,14 @@ const RULES: readonly PackRule[] = [
   },
   {
     rule: TableStreamSelfWrite,
-    level: ERROR,
+    level: WARN,
     info: 'A function consuming a table\'s stream may write that table, and its event source has no filter criteria.',
     explanation: 'Each write the function makes appears on the stream and invokes it again. Lambda\'s recursive loop detection does not cover DynamoDB streams, so the loop runs until someone stops it; filter criteria that drop the function\'s own writes break it.',
   },
   {
     rule: BucketSelfTrigger,
-    level: ERROR,
-    info: 'A bucket notification invokes a function that may write the same bucket under keys the notification matches.',
+    level: WARN,
+    info: 'A bucket notification invokes a function whose role may write the same bucket under keys the notification matches (one finding per function and bucket).',
     explanation: 'An object the function writes in the notification\'s key space invokes it again: the classic S3 loop that writes objects and bills invocations until it is stopped. Inputs and outputs need prefixes (or buckets) that cannot overlap.',
   },
   {
@@ -80,20 +82,29 @@ const RULES: readonly PackRule[] = [
   {
     rule: MissingAlarms,
     level: WARN,
-    info: 'A function has no alarm on Errors and on Throttles, or a queue\'s dead-letter queue has no alarm on its depth.',
-    explanation: 'Failed and throttled invocations, and messages that land in a dead-letter queue, are the first signs of most serverless incidents; without alarms they are found by users.',
+    info: 'A function has no alarm on Errors and on Throttles, or a dead-letter queue or on-failure queue (of a queue, a stream event source or asynchronous invocations) has no alarm on its depth. Reported once per stack, with the list.',
+    explanation: 'Failed and throttled invocations, and messages or records that land in a dead-letter or on-failure queue, are the first signs of most serverless incidents; without alarms they are found by users.',
+    summarize: (stack, items) => `Stack ${stack} has ${items.length} resources without the alarms that catch most serverless incidents first: ${items.join('; ')}. `
+      + 'Add the alarms (ObservedFunction and ObservedQueue have them), or acknowledge this rule where alarms live elsewhere; '
+      + 'with missingAlarmsDetail: true the pack reports each resource on its own, with its fix.',
   },
   {
     rule: ReservedConcurrency,
     level: ERROR,
-    info: 'A function has reserved concurrency 0, or below the sum of its SQS sources\' maximum concurrency.',
-    explanation: 'Reserved concurrency caps the function. At 0 it never runs; below what its SQS pollers may start, the excess is throttled, and throttled batches go back to the queue and on to the dead-letter queue.',
+    info: 'A function has reserved concurrency 0 or below the sum of its SQS sources\' maximum concurrency (error), or below the 5 concurrent batches Lambda\'s pollers start with for each SQS source without a maximum concurrency (warning).',
+    explanation: 'Reserved concurrency caps the function. At 0 it never runs; below what its SQS pollers start (5 concurrent batches per source without a maximum concurrency, scaling up from there) or may start (the sources\' maximum concurrency), the excess is throttled: Lambda\'s pollers do not take reserved concurrency into account, and throttled batches go back to the queue and on to the dead-letter queue.',
   },
   {
     rule: StreamFailureHandling,
     level: WARN,
-    info: 'A DynamoDB or Kinesis stream event source lacks bisect on error, a maximum record age or an on-failure destination.',
-    explanation: 'A stream shard is processed in order: a record that keeps failing blocks everything behind it until it expires (24 h for DynamoDB streams), and with unlimited retries nothing else moves. Bisecting finds the bad record, a maximum age bounds the wait, and an on-failure destination keeps the records that are given up.',
+    info: 'A DynamoDB or Kinesis stream event source retries a failing batch without limit (no finite retry attempts and no maximum record age), or has no on-failure destination.',
+    explanation: 'A stream shard is processed in order: a record that keeps failing blocks everything behind it until it expires (24 h for DynamoDB streams), and with unlimited retries nothing else moves. Finite retries or a maximum age bound the wait, an on-failure destination keeps a trace of the records that are given up, and bisecting on error keeps the good records of a failing batch.',
+  },
+  {
+    rule: SqsMaxReceiveCount,
+    level: WARN,
+    info: 'A queue consumed by a Lambda event source sends messages to its dead-letter queue after fewer than 5 receives.',
+    explanation: 'Every batch Lambda\'s pollers receive counts toward maxReceiveCount, including batches returned because the function was throttled or because another message of the batch failed. AWS advises a maxReceiveCount of at least 5 for queues that Lambda consumes; with less, good messages reach the dead-letter queue after a burst of throttling or one bad neighbour.',
   },
   {
     rule: UnqualifiedInvoke,
@@ -103,12 +114,29 @@ const RULES: readonly PackRule[] = [
   },
 ];
 
+/** Options of the ServerlessOps pack. */
+export interface ServerlessOpsChecksProps extends NagPackProps {
+  /**
+   * Report MissingAlarms once per function or queue instead of once per stack. By default the
+   * resources of a stack that lack alarms are listed in one finding (a sample app without alarms
+   * gets one line, not one per resource); each resource stays in the finding's violating resources
+   * and can be acknowledged on its own.
+   * @default false
+   */
+  readonly missingAlarmsDetail?: boolean;
+}
+
 /**
  * cdk-nag 3 rule pack for the operational mistakes in serverless apps: timeouts that do not fit
  * together (API Gateway, SQS, call chains), functions that trigger themselves (queues, topics,
  * tables, buckets), batching and concurrency settings that throttle or fail deployments, stream
- * mappings without failure handling, retained versions, and functions and dead-letter queues
- * without alarms.
+ * mappings without failure handling, dead-letter queues reached too early, retained versions,
+ * and functions, dead-letter and on-failure queues without alarms.
+ *
+ * A finding is an error only where the template proves the failure (a deployment that is refused,
+ * a timeout above an integration's); it is a warning where it rests on a permission, on traffic or
+ * on AWS's guidance. Missing alarms are reported once per stack, with the list of resources
+ * (`missingAlarmsDetail` reports them one by one).
  *
  * It works on any CDK app, built from aws-cdk-lib L2s, L1s or cdk-observed constructs. Register
  * it with `Validations.of(app).addPlugins(new ServerlessOpsChecks())`: at synth, errors fail the
@@ -129,11 +157,13 @@ export class ServerlessOpsChecks extends NagPack {
   public readonly name: string = 'ServerlessOps';
   public readonly ruleIds?: string[] = RULES.map(r => `ServerlessOps-${r.rule.name}`);
   private readonly explain: boolean;
+  private readonly detail: boolean;
 
-  constructor(scope?: IConstruct, props?: NagPackProps) {
+  constructor(scope?: IConstruct, props?: ServerlessOpsChecksProps) {
     super(scope, props);
     this.packName = 'ServerlessOps';
     this.explain = props?.verbose ?? false;
+    this.detail = props?.missingAlarmsDetail ?? false;
   }
 
   /**
@@ -179,19 +209,23 @@ export class ServerlessOpsChecks extends NagPack {
   private report(scope: IConstruct, keepAcknowledged: boolean,
     locate: (node: CfnResource) => Partial<PolicyViolatingResource>): PolicyValidationPluginReport {
     const findings = this._findings(scope).filter(f => keepAcknowledged || !f.acknowledged);
-    const violations: PolicyViolation[] = findings.map(f => ({
-      // aws-cdk-lib suppresses a violation whose `<plugin>::<ruleName>` (or `Annotation::<rule>`) was
-      // acknowledged: name acknowledged ones the way they were acknowledged so that it finds them
-      ruleName: f.acknowledged && /^annotation::/i.test(f.acknowledged.id) ? f.acknowledged.id : f.ruleId,
-      description: this.explain ? `${f.message} ${f.rule.explanation}` : f.message,
-      severity: f.rule.level === NagMessageLevel.ERROR ? 'error' : f.rule.level === NagMessageLevel.WARN ? 'warning' : 'info',
-      ruleMetadata: { info: f.rule.info },
-      violatingResources: [{
-        constructPath: f.node.node.path,
-        locations: [f.location ?? 'Properties'],
-        ...locate(f.node),
-      }],
-    }));
+    const groups = this.detail ? findings.map(f => ({ findings: [f], message: f.message })) : summarizePerStack(findings);
+    const violations: PolicyViolation[] = groups.map(({ findings: group, message }) => {
+      const f = group[0];
+      return {
+        // aws-cdk-lib suppresses a violation whose `<plugin>::<ruleName>` (or `Annotation::<rule>`) was
+        // acknowledged: name acknowledged ones the way they were acknowledged so that it finds them
+        ruleName: f.acknowledged && /^annotation::/i.test(f.acknowledged.id) ? f.acknowledged.id : f.ruleId,
+        description: this.explain ? `${message} ${f.rule.explanation}` : message,
+        severity: f.rule.level === NagMessageLevel.ERROR ? 'error' : f.rule.level === NagMessageLevel.WARN ? 'warning' : 'info',
+        ruleMetadata: { info: f.rule.info },
+        violatingResources: group.map(g => ({
+          constructPath: g.node.node.path,
+          locations: [g.location ?? 'Properties'],
+          ...locate(g.node),
+        })),
+      };
+    });
     return { success: !findings.some(f => !f.acknowledged && f.rule.level === NagMessageLevel.ERROR), violations };
   }
 }

@@ -15,11 +15,14 @@ function restApi(stack: ReturnType<typeof testStack>, handler: lambda.IFunction,
 }
 
 describe('ApiGatewayTimeout', () => {
-  test('a REST API function with a 29 s timeout is an error that names the method, the limit and the fix', () => {
+  test('a REST API function with a 29 s timeout is a warning (no margin) that names the method, the limit and the fix; 30 s is an error', () => {
+    const above = testStack();
+    restApi(above, fn(above, 'Handler', 30));
+    expect(lines(lint(above, RULE))).toEqual(['error ServerlessOps-ApiGatewayTimeout TestStack/Handler/Resource']);
     const stack = testStack();
     restApi(stack, fn(stack, 'Handler', 29));
     const findings = lint(stack, RULE);
-    expect(lines(findings)).toEqual(['error ServerlessOps-ApiGatewayTimeout TestStack/Handler/Resource']);
+    expect(lines(findings)).toEqual(['warning ServerlessOps-ApiGatewayTimeout TestStack/Handler/Resource']);
     expect(findings[0].message).toContain('Function TestStack/Handler has a timeout of 29 s, at or above the 29 s integration timeout');
     expect(findings[0].message).toContain("API Gateway's default for REST APIs");
     expect(findings[0].message).toContain('REST API GET /orders (TestStack/Api/Default/orders/GET)');
@@ -55,13 +58,14 @@ describe('ApiGatewayTimeout', () => {
     }
   });
 
-  test('WebSocket APIs allow 29 s', () => {
+  test('WebSocket APIs allow 29 s: a 60 s function (serverless-patterns apigw-websocket-api-bedrock-streaming-rust-cdk) is an error', () => {
     const stack = testStack();
     new apigwv2.WebSocketApi(stack, 'Ws', {
-      connectRouteOptions: { integration: new WebSocketLambdaIntegration('Connect', fn(stack, 'Handler', 29)) },
+      connectRouteOptions: { integration: new WebSocketLambdaIntegration('Connect', fn(stack, 'Handler', 60)) },
     });
     const findings = lint(stack, RULE);
     expect(lines(findings)).toEqual(['error ServerlessOps-ApiGatewayTimeout TestStack/Handler/Resource']);
+    expect(findings[0].message).toContain('a timeout of 60 s, at or above the 29 s integration timeout');
     expect(findings[0].message).toContain('WebSocket API $connect');
   });
 

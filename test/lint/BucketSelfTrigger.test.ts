@@ -17,11 +17,12 @@ function setup(filter?: s3.NotificationKeyFilter, event = s3.EventType.OBJECT_CR
 }
 
 describe('BucketSelfTrigger', () => {
-  test('a function notified of every new object that may write the bucket is an error naming filter, grant and fix', () => {
+  test('a function notified of every new object that may write the bucket is a warning (the evidence is a permission) naming filter, grant and fix', () => {
     const { stack, bucket, handler } = setup();
     bucket.grantReadWrite(handler);
     const findings = lint(stack, RULE);
-    expect(lines(findings)).toEqual(['error ServerlessOps-BucketSelfTrigger TestStack/Thumbnailer/Resource']);
+    expect(lines(findings)).toEqual(['warning ServerlessOps-BucketSelfTrigger TestStack/Thumbnailer/Resource']);
+    expect(findings[0].message).toContain('The template shows the permission, not whether the code writes there');
     expect(findings[0].message).toContain('Function TestStack/Thumbnailer is invoked by bucket TestStack/Uploads for s3:ObjectCreated:* on every key (through TestStack/Uploads/Notifications)');
     expect(findings[0].message).toContain('s3:PutObject on <TestStack/Uploads.Arn>/*');
     expect(findings[0].message).toContain('Write outputs under a prefix the notification does not match');
@@ -80,7 +81,7 @@ describe('BucketSelfTrigger', () => {
     const bucket = new s3.Bucket(b, 'Uploads');
     bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new LambdaDestination(handler));
     bucket.grantPut(handler);
-    expect(lines(lint(app, RULE))).toEqual(['error ServerlessOps-BucketSelfTrigger A/Thumbnailer/Resource']);
+    expect(lines(lint(app, RULE))).toEqual(['warning ServerlessOps-BucketSelfTrigger A/Thumbnailer/Resource']);
   });
 
   test('L1s: the bucket\'s own NotificationConfiguration', () => {
@@ -91,7 +92,17 @@ describe('BucketSelfTrigger', () => {
       notificationConfiguration: { lambdaConfigurations: [{ event: 's3:ObjectCreated:*', function: f.attrArn, filter: { s3Key: { rules: [{ name: 'prefix', value: 'in/' }] } } }] },
     });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${bucket.attrArn}/in/*`] }));
-    expect(lines(lint(stack, RULE))).toEqual(['error ServerlessOps-BucketSelfTrigger TestStack/Fn']);
+    expect(lines(lint(stack, RULE))).toEqual(['warning ServerlessOps-BucketSelfTrigger TestStack/Fn']);
+  });
+
+  test('one finding per function and bucket, listing the notifications the grant reaches', () => {
+    const { stack, bucket, handler } = setup({ suffix: '.pdf' });
+    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new LambdaDestination(handler), { suffix: '.png' });
+    bucket.addEventNotification(s3.EventType.OBJECT_REMOVED, new LambdaDestination(handler), { suffix: '.jpg' });
+    bucket.grantReadWrite(handler);
+    const findings = lint(stack, RULE);
+    expect(lines(findings)).toEqual(['warning ServerlessOps-BucketSelfTrigger TestStack/Thumbnailer/Resource']);
+    expect(findings[0].message).toContain('for s3:ObjectCreated:*, s3:ObjectRemoved:* on keys ending with ".pdf", keys ending with ".png" and keys ending with ".jpg"');
   });
 
   test('the notifications handler aws-cdk-lib adds is not the user\'s function and is never reported', () => {

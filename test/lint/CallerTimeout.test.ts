@@ -1,6 +1,7 @@
 import { CfnParameter, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LambdaDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { testStack } from '../helpers';
 import { fn, lines, lint, twoStacks } from './lint';
 
@@ -65,5 +66,14 @@ describe('CallerTimeout', () => {
     const findings = lint(app, RULE);
     expect(lines(findings)).toEqual(['warning ServerlessOps-CallerTimeout B/Caller/Resource']);
     expect(findings[0].message).toContain('may invoke function A/Callee (timeout 60 s)');
+  });
+});
+
+describe('CallerTimeout and destinations', () => {
+  test('a function whose on-success destination is another function is not a synchronous caller of it (serverless-patterns lambda-destinations-cdk)', () => {
+    const stack = testStack();
+    const receiver = fn(stack, 'Receiver', 3);
+    fn(stack, 'Sender', 3, { onSuccess: new LambdaDestination(receiver) });
+    expect(lint(stack, 'CallerTimeout')).toEqual([]);
   });
 });

@@ -28,13 +28,39 @@ describe('ReservedConcurrency', () => {
     expect(findings[0].message).toContain('Raise the reserved concurrency to at least 7');
   });
 
-  test('enough reserved concurrency, no reserved concurrency, or sources without a maximum are fine', () => {
+  test('enough reserved concurrency, no reserved concurrency, or a disabled source are fine', () => {
     const stack = testStack();
     fn(stack, 'Enough', 10, { reservedConcurrentExecutions: 10 }).addEventSource(new SqsEventSource(queue(stack, 'A'), { maxConcurrency: 10 }));
     fn(stack, 'Unreserved').addEventSource(new SqsEventSource(queue(stack, 'B'), { maxConcurrency: 50 }));
-    fn(stack, 'NoMax', 10, { reservedConcurrentExecutions: 2 }).addEventSource(new SqsEventSource(queue(stack, 'C')));
+    fn(stack, 'FiveForThePollers', 10, { reservedConcurrentExecutions: 5 }).addEventSource(new SqsEventSource(queue(stack, 'C')));
     fn(stack, 'Disabled', 10, { reservedConcurrentExecutions: 2 }).addEventSource(new SqsEventSource(queue(stack, 'D'), { maxConcurrency: 5, enabled: false }));
     expect(lint(stack, RULE)).toEqual([]);
+  });
+
+  test('below the 5 concurrent batches the pollers of a source without maxConcurrency start with is a warning (cdk-patterns the-scalable-webhook: reserved 2)', () => {
+    const stack = testStack();
+    fn(stack, 'Subscriber', 10, { reservedConcurrentExecutions: 2 }).addEventSource(new SqsEventSource(queue(stack, 'Publish')));
+    const findings = lint(stack, RULE);
+    expect(lines(findings)).toEqual(['warning ServerlessOps-ReservedConcurrency TestStack/Subscriber/Resource']);
+    expect(findings[0].message).toContain('reserved concurrency of 2, below the 5 concurrent invocations its SQS event sources start with: '
+      + 'TestStack/Publish (no maximum: the pollers start with 5 concurrent batches and scale up)');
+    expect(findings[0].message).toContain('Lambda\'s SQS pollers do not take reserved concurrency into account');
+  });
+
+  test('sources with and without a maximum add up; the level is an error when the explicit maxima alone exceed the reserve', () => {
+    const stack = testStack();
+    const mixed = fn(stack, 'Mixed', 10, { reservedConcurrentExecutions: 6 });
+    mixed.addEventSource(new SqsEventSource(queue(stack, 'A'), { maxConcurrency: 3 }));
+    mixed.addEventSource(new SqsEventSource(queue(stack, 'B')));
+    const proven = fn(stack, 'Proven', 10, { reservedConcurrentExecutions: 3 });
+    proven.addEventSource(new SqsEventSource(queue(stack, 'C'), { maxConcurrency: 4 }));
+    proven.addEventSource(new SqsEventSource(queue(stack, 'D')));
+    const findings = lint(stack, RULE);
+    expect(lines(findings)).toEqual([
+      'warning ServerlessOps-ReservedConcurrency TestStack/Mixed/Resource',
+      'error ServerlessOps-ReservedConcurrency TestStack/Proven/Resource',
+    ]);
+    expect(findings[0].message).toContain('reserved concurrency of 6, below the 8 concurrent invocations');
   });
 
   test('a reserved concurrency that is a token is not judged', () => {

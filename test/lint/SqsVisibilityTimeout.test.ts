@@ -8,15 +8,30 @@ import { fn, lines, lint, twoStacks } from './lint';
 const RULE = 'SqsVisibilityTimeout';
 
 describe('SqsVisibilityTimeout', () => {
-  test('the default 30 s visibility under a 10 s function is an error on the mapping, naming queue, function, values and fix', () => {
+  test('the default 30 s visibility under a 10 s function is a warning on the mapping (AWS\'s 6x guidance), naming queue, function, values and fix', () => {
     const stack = testStack();
     const queue = new sqs.Queue(stack, 'Jobs');
     fn(stack, 'Worker', 10).addEventSource(new SqsEventSource(queue));
     const findings = lint(stack, RULE);
-    expect(lines(findings)).toEqual([expect.stringMatching(/^error ServerlessOps-SqsVisibilityTimeout TestStack\/Worker\/SqsEventSource:TestStackJobs[0-9A-F]+\/Resource$/)]);
+    expect(lines(findings)).toEqual([expect.stringMatching(/^warning ServerlessOps-SqsVisibilityTimeout TestStack\/Worker\/SqsEventSource:TestStackJobs[0-9A-F]+\/Resource$/)]);
+    expect(findings[0].message).not.toContain('Lambda refuses');
     expect(findings[0].message).toContain("Queue TestStack/Jobs has a visibility timeout of 30 s (SQS's default), below the 60 s its consumer TestStack/Worker needs");
     expect(findings[0].message).toContain("6 x the function's 10 s timeout + 0 s batching window");
     expect(findings[0].message).toContain('Set the visibility timeout of TestStack/Jobs to at least 60 s');
+  });
+
+  test('a visibility timeout below the function timeout itself is an error: Lambda refuses the event source during the deployment', () => {
+    for (const [visibility, level] of [[59, 'error'], [60, 'warning']]) {
+      const stack = testStack();
+      const queue = new sqs.Queue(stack, 'Jobs', { visibilityTimeout: Duration.seconds(visibility as number) });
+      fn(stack, 'Worker', 60).addEventSource(new SqsEventSource(queue));
+      const findings = lint(stack, RULE);
+      expect(findings.map(f => f.severity)).toEqual([level]);
+      if (level === 'error') {
+        expect(findings[0].message).toContain("Queue TestStack/Jobs has a visibility timeout of 59 s, below the 360 s its consumer TestStack/Worker needs (6 x the function's 60 s timeout + 0 s batching window). "
+          + "It is even below the function's timeout: Lambda refuses such an event source, and the deployment fails.");
+      }
+    }
   });
 
   test('the batching window counts: 6 x 30 s + 5 s = 185 s', () => {
@@ -61,7 +76,7 @@ describe('SqsVisibilityTimeout', () => {
     const worker = new lambda.CfnFunction(stack, 'Worker', { code: { zipFile: 'x' }, role: 'arn:aws:iam::123456789012:role/worker', runtime: 'nodejs22.x', handler: 'index.handler', timeout: 10 });
     new lambda.CfnEventSourceMapping(stack, 'ByRef', { eventSourceArn: queue.attrArn, functionName: worker.ref });
     new lambda.CfnEventSourceMapping(stack, 'ByArn', { eventSourceArn: 'arn:aws:sqs:us-east-1:123456789012:jobs', functionName: 'arn:aws:lambda:us-east-1:123456789012:function:' + 'unknown' });
-    expect(lines(lint(stack, RULE))).toEqual(['error ServerlessOps-SqsVisibilityTimeout TestStack/ByRef']);
+    expect(lines(lint(stack, RULE))).toEqual(['warning ServerlessOps-SqsVisibilityTimeout TestStack/ByRef']);
 
     queue.addPropertyOverride('VisibilityTimeout', 60);
     expect(lint(stack, RULE)).toEqual([]);

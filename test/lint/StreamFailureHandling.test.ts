@@ -11,37 +11,46 @@ const RULE = 'StreamFailureHandling';
 const KEY = { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE };
 
 describe('StreamFailureHandling', () => {
-  test('a DynamoDB stream mapping with the defaults is a warning listing all three, and the shard-blocking', () => {
+  test('a DynamoDB stream mapping with the defaults is a warning: unlimited retries block the shard, failures leave no trace', () => {
     const stack = testStack();
     fn(stack, 'Projector').addEventSource(new DynamoEventSource(new dynamodb.Table(stack, 'Orders', KEY), { startingPosition: lambda.StartingPosition.LATEST }));
     const findings = lint(stack, RULE);
     expect(lines(findings)).toEqual([expect.stringMatching(/^warning ServerlessOps-StreamFailureHandling TestStack\/Projector\/DynamoDBEventSource:/)]);
-    expect(findings[0].message).toContain('of function TestStack/Projector reads the DynamoDB stream of table TestStack/Orders without bisect on error');
-    expect(findings[0].message).toContain('with unlimited retries a record that keeps failing blocks its shard');
+    expect(findings[0].message).toContain('of function TestStack/Projector reads the DynamoDB stream of table TestStack/Orders without a limit on retries');
+    expect(findings[0].message).toContain('a record that keeps failing blocks its shard');
     expect(findings[0].message).toContain('an on-failure destination (records that fail every retry are dropped without a trace)');
-    expect(findings[0].message).toContain('Set bisectBatchOnError: true, maxRecordAge (and retryAttempts) and onFailure: an SqsDlq or SnsDlq');
+    expect(findings[0].message).toContain('Set retryAttempts (or maxRecordAge) and onFailure: an SqsDlq or SnsDlq on the event source, and bisectBatchOnError: true');
   });
 
-  test('bisect, a maximum record age and an on-failure destination together are fine', () => {
+  test('finite retries with an on-failure destination are enough, without a maximum record age or bisect (a real sample: 5 retries, bisect, on-failure queue)', () => {
     const stack = testStack();
-    fn(stack, 'Projector').addEventSource(new DynamoEventSource(new dynamodb.Table(stack, 'Orders', KEY), {
-      startingPosition: lambda.StartingPosition.LATEST,
-      bisectBatchOnError: true,
-      maxRecordAge: Duration.hours(1),
-      retryAttempts: 5,
-      onFailure: new SqsDlq(new sqs.Queue(stack, 'Failed')),
+    fn(stack, 'Reader').addEventSource(new KinesisEventSource(new kinesis.Stream(stack, 'Clicks'), {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON, retryAttempts: 5, bisectBatchOnError: true, onFailure: new SqsDlq(new sqs.Queue(stack, 'Failed')),
+    }));
+    fn(stack, 'Plain').addEventSource(new KinesisEventSource(new kinesis.Stream(stack, 'Views'), {
+      startingPosition: lambda.StartingPosition.LATEST, retryAttempts: 2, onFailure: new SqsDlq(new sqs.Queue(stack, 'Failed2')),
+    }));
+    fn(stack, 'Aged').addEventSource(new DynamoEventSource(new dynamodb.Table(stack, 'Orders', KEY), {
+      startingPosition: lambda.StartingPosition.LATEST, maxRecordAge: Duration.hours(1), onFailure: new SqsDlq(new sqs.Queue(stack, 'Failed3')),
     }));
     expect(lint(stack, RULE)).toEqual([]);
   });
 
-  test('only what is missing is listed; a Kinesis stream too', () => {
+  test('a bound without an on-failure destination, or a destination with unlimited retries, is reported with only what is missing', () => {
     const stack = testStack();
     fn(stack, 'Reader').addEventSource(new KinesisEventSource(new kinesis.Stream(stack, 'Clicks'), {
       startingPosition: lambda.StartingPosition.LATEST, bisectBatchOnError: true, maxRecordAge: Duration.hours(1),
     }));
+    fn(stack, 'Forever').addEventSource(new KinesisEventSource(new kinesis.Stream(stack, 'Views'), {
+      startingPosition: lambda.StartingPosition.LATEST, bisectBatchOnError: true, retryAttempts: -1, onFailure: new SqsDlq(new sqs.Queue(stack, 'Failed')),
+    }));
     const findings = lint(stack, RULE);
-    expect(findings[0].message).toContain('reads the Kinesis stream TestStack/Clicks without an on-failure destination');
-    expect(findings[0].message).not.toContain('bisect on error (');
+    const reader = findings.find(f => f.path.startsWith('TestStack/Reader'))!;
+    expect(reader.message).toContain('reads the Kinesis stream TestStack/Clicks without an on-failure destination');
+    expect(reader.message).not.toContain('bisectBatchOnError');
+    const forever = findings.find(f => f.path.startsWith('TestStack/Forever'))!;
+    expect(forever.message).toContain('reads the Kinesis stream TestStack/Views without a limit on retries');
+    expect(forever.message).not.toContain('on-failure destination (');
   });
 
   test('values that are tokens count as set', () => {

@@ -10,14 +10,14 @@ const KEY = { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } 
 const SOURCE = { startingPosition: lambda.StartingPosition.LATEST };
 
 describe('TableStreamSelfWrite', () => {
-  test('a stream consumer allowed to write its table, without filter criteria, is an error on the mapping', () => {
+  test('a stream consumer allowed to write its table, without filter criteria, is a warning on the mapping (the evidence is a permission)', () => {
     const stack = testStack();
     const table = new dynamodb.Table(stack, 'Orders', { ...KEY, stream: dynamodb.StreamViewType.NEW_IMAGE });
     const projector = fn(stack, 'Projector');
     projector.addEventSource(new DynamoEventSource(table, SOURCE));
     table.grantWriteData(projector);
     const findings = lint(stack, RULE);
-    expect(lines(findings)).toEqual([expect.stringMatching(/^error ServerlessOps-TableStreamSelfWrite TestStack\/Projector\/DynamoDBEventSource:TestStackOrders[0-9A-F]+\/Resource$/)]);
+    expect(lines(findings)).toEqual([expect.stringMatching(/^warning ServerlessOps-TableStreamSelfWrite TestStack\/Projector\/DynamoDBEventSource:TestStackOrders[0-9A-F]+\/Resource$/)]);
     expect(findings[0].message).toContain('Function TestStack/Projector consumes the stream of table TestStack/Orders');
     expect(findings[0].message).toContain('dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem and dynamodb:BatchWriteItem');
     expect(findings[0].message).toContain('does not cover for DynamoDB streams');
@@ -82,6 +82,6 @@ describe('TableStreamSelfWrite', () => {
     });
     const f = new lambda.CfnFunction(stack, 'Fn', { code: { zipFile: 'x' }, role: role.attrArn, runtime: 'nodejs22.x', handler: 'index.handler' });
     new lambda.CfnEventSourceMapping(stack, 'Map', { eventSourceArn: table.attrStreamArn, functionName: f.ref, startingPosition: 'LATEST' });
-    expect(lines(lint(stack, RULE))).toEqual(['error ServerlessOps-TableStreamSelfWrite TestStack/Map']);
+    expect(lines(lint(stack, RULE))).toEqual(['warning ServerlessOps-TableStreamSelfWrite TestStack/Map']);
   });
 });

@@ -1,4 +1,6 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -27,7 +29,7 @@ describe('UnqualifiedInvoke', () => {
     expect(findings[0].message).toContain('Point the invoker at the alias');
   });
 
-  test('an API integration, a bucket notification and a permission on the unqualified function', () => {
+  test('an API integration, a bucket notification and a permission for an invoker outside the app, on the unqualified function', () => {
     const { stack, f } = provisioned();
     new apigateway.LambdaRestApi(stack, 'Api', { handler: f, proxy: false }).root.addMethod('GET');
     new s3.Bucket(stack, 'Uploads').addEventNotification(s3.EventType.OBJECT_CREATED, new LambdaDestination(f));
@@ -37,7 +39,8 @@ describe('UnqualifiedInvoke', () => {
       'warning ServerlessOps-UnqualifiedInvoke TestStack/Api/Default/GET/Resource',
       expect.stringMatching(/^warning ServerlessOps-UnqualifiedInvoke TestStack\/Uploads\/Notifications\/Resource$/),
     ]));
-    expect(paths.some(p => /Permission|AllowInvoke/.test(p))).toBe(true);
+    // the permission for EventBridge (an invoker outside the app) is reported; those of the API and the bucket are not (their invokers are)
+    expect(paths.filter(p => /Permission|AllowInvoke|\/Invoke/.test(p))).toEqual([expect.stringMatching(/\/Invoke[^/]*$/)]);
   });
 
   test('$LATEST named literally is reported too', () => {
@@ -75,5 +78,16 @@ describe('UnqualifiedInvoke', () => {
     const observed = new ObservedFunction(stack, 'Checkout', { ...MINIMAL, provisionedConcurrency: { executions: 2 } });
     observed.consumeQueue(new ObservedQueue(stack, 'Jobs'));
     expect(lint(stack)).toEqual([]);
+  });
+});
+
+describe('UnqualifiedInvoke, one finding per invoker and function', () => {
+  test('an HTTP API route and the permission that lets it invoke are one finding, on the integration (sst issue 6390)', () => {
+    const stack = testStack();
+    const handler = fn(stack, 'Handler');
+    new lambda.Alias(stack, 'Live', { aliasName: 'live', version: handler.currentVersion, provisionedConcurrentExecutions: 2 });
+    const api = new apigwv2.HttpApi(stack, 'Api');
+    api.addRoutes({ path: '/', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('HandlerIntegration', handler) });
+    expect(lines(lint(stack, 'UnqualifiedInvoke'))).toEqual(['warning ServerlessOps-UnqualifiedInvoke TestStack/Api/GET--/HandlerIntegration/Resource']);
   });
 });

@@ -42,7 +42,7 @@ function synthesized(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sarif-'));
   const app = new App({ outdir: dir });
   const stack = new Stack(app, 'Shop', { env: ENV });
-  const worker = fn(stack, 'Worker', 30, { recursiveLoop: lambda.RecursiveLoop.ALLOW });
+  const worker = fn(stack, 'Worker', 60, { recursiveLoop: lambda.RecursiveLoop.ALLOW });
   worker.addEventSource(new SqsEventSource(new sqs.Queue(stack, 'Jobs')));
   Validations.of(worker).acknowledge({ id: 'ServerlessOps-MissingAlarms', reason: 'alarms live in the monitoring account' });
   Validations.of(app).addPlugins(new ServerlessOpsChecks(), new ServerlessChecks());
@@ -66,7 +66,8 @@ describe('SARIF', () => {
   });
 
   test('one run per plugin; ours lists every rule with its level and explanation', () => {
-    expect(log.runs.map(r => r.tool.driver.name).sort()).toEqual(['Serverless', 'ServerlessOps']);
+    // aws-cdk-lib's own template validation may add a run of its own (a 60 s function behind a 30 s visibility)
+    expect(log.runs.map(r => r.tool.driver.name).filter(n => n !== 'CloudFormation Validate').sort()).toEqual(['Serverless', 'ServerlessOps']);
     const ours = log.runs.find(r => r.tool.driver.name === 'ServerlessOps')!;
     expect(ours.tool.driver.rules!.map(r => r.id)).toEqual(expect.arrayContaining(new ServerlessOpsChecks().ruleIds!));
     const rule = ours.tool.driver.rules!.find(r => r.id === 'ServerlessOps-SqsVisibilityTimeout')!;

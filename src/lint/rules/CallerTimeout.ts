@@ -4,7 +4,7 @@ import { AppIndex, T } from '../app-index';
 import { Finding, RuleResult } from '../engine';
 import { coveredAction, grantsOn } from '../iam';
 import { describeGrant } from '../text';
-import { isRef } from '../values';
+import { isRef, prop } from '../values';
 
 const INVOKE = ['lambda:InvokeFunction'];
 
@@ -12,7 +12,9 @@ const INVOKE = ['lambda:InvokeFunction'];
  * A function whose role may invoke another function (a statement that names it: its ARN, an
  * alias or version of it, `<ARN>:*`, or its literal name) whose timeout is at or above the
  * caller's own. Wildcard grants (`*`, `function:*`) are left out: they say nothing about which
- * function is called. Timeouts that are tokens are not judged. Reported on the caller, once per
+ * function is called. A callee that is one of the caller's asynchronous-invocation destinations
+ * (on success or on failure) is left out: the grant is the one Lambda uses to deliver to it, an
+ * asynchronous call. Timeouts that are tokens are not judged. Reported on the caller, once per
  * callee.
  */
 export function CallerTimeout(node: CfnResource, index: AppIndex): RuleResult {
@@ -29,6 +31,7 @@ export function CallerTimeout(node: CfnResource, index: AppIndex): RuleResult {
       if (fn && fn !== node && !index.isCdkInternal(fn)) callees.add(fn);
     }
   }
+  for (const destination of destinationFunctions(node, index)) callees.delete(destination);
   if (callees.size === 0) return NagRuleCompliance.NOT_APPLICABLE;
   const own = index.timeoutSeconds(node);
   if (own === undefined) return NagRuleCompliance.NOT_APPLICABLE;
@@ -46,4 +49,17 @@ export function CallerTimeout(node: CfnResource, index: AppIndex): RuleResult {
     });
   }
   return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
+}
+
+/** The functions a function's asynchronous invocations deliver to (EventInvokeConfig destinations). */
+function destinationFunctions(fn: CfnResource, index: AppIndex): CfnResource[] {
+  const out: CfnResource[] = [];
+  for (const config of index.ofType('AWS::Lambda::EventInvokeConfig')) {
+    if (index.functionOf(config, prop(config, 'FunctionName')) !== fn) continue;
+    for (const when of ['OnSuccess', 'OnFailure']) {
+      const target = index.functionOf(config, prop(config, 'DestinationConfig', when, 'Destination'));
+      if (target) out.push(target);
+    }
+  }
+  return out;
 }

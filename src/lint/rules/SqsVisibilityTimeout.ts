@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { AppIndex, T } from '../app-index';
 import { RuleResult } from '../engine';
 import { numberValue, prop } from '../values';
@@ -9,7 +9,9 @@ const DEFAULT_VISIBILITY_SECONDS = 30;
 
 /**
  * An SQS event source mapping whose queue's visibility timeout is below 6x the function's
- * timeout plus the batching window (AWS's guidance for Lambda consumers). Reported on the mapping;
+ * timeout plus the batching window (AWS's guidance for Lambda consumers): an error when it is
+ * below the function's timeout itself (Lambda then refuses the event source, and the deployment
+ * fails), a warning otherwise (the guidance). Reported on the mapping;
  * the queue may be in another stack. Values that are tokens are not judged; absent values are
  * the services' defaults (30 s visibility, 3 s timeout, no window).
  */
@@ -25,10 +27,13 @@ export function SqsVisibilityTimeout(node: CfnResource, index: AppIndex): RuleRe
   if (timeout === undefined || window === undefined || visibility === undefined) return NagRuleCompliance.NOT_APPLICABLE;
   const required = 6 * timeout + window;
   if (visibility >= required) return NagRuleCompliance.COMPLIANT;
+  const refused = visibility < timeout;
   return [{
     location: 'Properties/EventSourceArn',
+    level: refused ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
     message: `Queue ${index.name(queue)} has a visibility timeout of ${visibility} s${visibilityRaw === undefined ? " (SQS's default)" : ''}, `
       + `below the ${required} s its consumer ${index.name(fn)} needs (6 x the function's ${index.describeTimeout(fn)} timeout + ${window} s batching window). `
+      + (refused ? 'It is even below the function\'s timeout: Lambda refuses such an event source, and the deployment fails. ' : '')
       + 'A message becomes visible again while its batch is still being processed, or retried after throttling, so it is delivered twice and its receives count toward maxReceiveCount. '
       + `Set the visibility timeout of ${index.name(queue)} to at least ${required} s, or lower the function's timeout.`,
   }];

@@ -15,7 +15,8 @@ const WRITE_ACTIONS = [
 /**
  * A DynamoDB stream event source mapping whose function may write the same table (a statement
  * naming the table, or a wildcard covering it) and which has no filter criteria. Any filter
- * counts as the fix: what it lets through cannot be judged at synth. Reported on the mapping.
+ * counts as the fix: what it lets through cannot be judged at synth. A warning: the template shows
+ * a permission, not that the code writes the table. Reported on the mapping.
  */
 export function TableStreamSelfWrite(node: CfnResource, index: AppIndex): RuleResult {
   if (node.cfnResourceType !== T.eventSourceMapping) return NagRuleCompliance.NOT_APPLICABLE;
@@ -31,7 +32,8 @@ export function TableStreamSelfWrite(node: CfnResource, index: AppIndex): RuleRe
     location: 'Properties/FilterCriteria',
     message: `Function ${index.name(fn)} consumes the stream of table ${index.name(table)} (through ${index.name(node)}) and may write that table `
       + `(${listOf(actions, 4)}; ${describeGrant(grants[0])}), and the mapping has no filter criteria. `
-      + 'Every write it makes comes back on the stream and invokes it again: an infinite loop that Lambda\'s recursive loop detection does not cover for DynamoDB streams. '
+      + 'The template shows the permission, not whether the code writes the table; if it does, every write comes back on the stream and invokes it again: '
+      + 'an infinite loop that Lambda\'s recursive loop detection does not cover for DynamoDB streams. '
       + 'Add filter criteria that drop the function\'s own writes (for example on an attribute only it sets), write to another table, or remove the permission.',
   }];
 }

@@ -27,7 +27,9 @@ const INVOKERS: { [type: string]: { what: string; targets(node: CfnResource): Pa
  * notification, EventBridge target) that names a function unqualified, or its `$LATEST`, while the
  * function's provisioned concurrency is on an alias or version: those invocations get on-demand
  * environments and their cold starts. Only references that can be read are judged: a value that
- * is a token this pack cannot follow is not reported.
+ * is a token this pack cannot follow is not reported. A permission whose source is a resource of
+ * the app (an API, a bucket, a rule, a topic) is left out: that invoker is judged on its own
+ * resource, so an integration and the permission that lets it invoke are one finding.
  */
 export function UnqualifiedInvoke(node: CfnResource, index: AppIndex): RuleResult {
   const invoker = INVOKERS[node.cfnResourceType];
@@ -36,6 +38,7 @@ export function UnqualifiedInvoke(node: CfnResource, index: AppIndex): RuleResul
   for (const target of invoker.targets(node)) {
     const unqualified = unqualifiedFunction(target, index);
     if (!unqualified || index.isCdkInternal(unqualified.fn)) continue;
+    if (node.cfnResourceType === PERMISSION && parts(node, prop(node, 'SourceArn')).some(isRef)) continue;
     const provisioned = index.aliasesOf(unqualified.fn).filter(a => prop(a, 'ProvisionedConcurrencyConfig') !== undefined);
     if (provisioned.length === 0) continue;
     const carriers = provisioned.map(a => `${a.cfnResourceType === T.alias ? 'alias' : 'version'} ${index.name(a)}`).join(', ');
