@@ -161,6 +161,11 @@ project.addTask('bench:detection', {
   exec: 'ts-node --transpile-only bench/detection.bench.ts',
 });
 
+project.addTask('corpus', {
+  description: 'The rule pack on the corpus of public serverless CDK apps (test/corpus): fails when a finding appears or disappears without a recorded verdict',
+  exec: 'ts-node --transpile-only scripts/corpus.ts',
+});
+
 project.addTask('pacmak:code-only', {
   description: 'Prove code generation for Python, Java, .NET and Go passes (packages only JavaScript offline)',
   exec: 'jsii-pacmak --target python --target java --target dotnet --target go --code-only --outdir dist/code-only',
