@@ -14,6 +14,7 @@ import { CodeStoragePollerFunction } from './code-storage-poller-function';
 import { buildAlarms } from '../core/alarm-builder';
 import { AlarmCatalog } from '../core/alarm-catalog';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
+import { createLogGroup } from '../core/log-groups';
 import { wildcardResourceFindingId } from '../core/nag-ids';
 
 /** What the version cleanup does with the versions it finds. */
@@ -105,7 +106,7 @@ export interface CodeStorageMonitorProps {
    * Retention of the poller's log group: it holds the storage figures, the largest functions and
    * what the cleanup deleted (a few kilobytes per poll).
    *
-   * @default logs.RetentionDays.ONE_YEAR
+   * @default - the `ObservedDefaults` retention, else logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -183,9 +184,8 @@ export class CodeStorageMonitor extends Construct {
     }
 
     const stack = Stack.of(this);
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? CodeStorageMonitor.DEFAULT_LOG_RETENTION,
-    });
+    this.logGroup = createLogGroup(this, 'LogGroup', props.logRetention,
+      { owner: this, name: 'logRetention', fallback: CodeStorageMonitor.DEFAULT_LOG_RETENTION });
     const role = new iam.Role(this, 'PollerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: limit(`Polls Lambda code storage for ${this.node.path}`, 1000),

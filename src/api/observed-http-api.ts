@@ -13,6 +13,7 @@ import { ApiRules, CheckedApi, fitDefaultTimeout, installApiChecks, routeProblem
 import { HttpLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, httpRoutes } from './api-routes';
 import { buildAlarms } from '../core/alarm-builder';
+import { createLogGroup } from '../core/log-groups';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
 
@@ -52,7 +53,7 @@ export interface ObservedHttpApiProps extends apigwv2.HttpApiProps {
   /**
    * How long the default stage's access log group keeps its logs.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - the `ObservedDefaults` retention, else logs.RetentionDays.ONE_MONTH
    */
   readonly accessLogRetention?: logs.RetentionDays;
 
@@ -114,9 +115,8 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
     super(scope, id, ownStage ? { ...apiProps, createDefaultStage: false, defaultDomainMapping: undefined } : apiProps);
 
     if (ownStage) {
-      const logGroup = new logs.LogGroup(this, 'AccessLogs', {
-        retention: accessLogRetention ?? ObservedHttpApi.DEFAULT_ACCESS_LOG_RETENTION,
-      });
+      const logGroup = createLogGroup(this, 'AccessLogs', accessLogRetention,
+        { owner: this, name: 'accessLogRetention', fallback: ObservedHttpApi.DEFAULT_ACCESS_LOG_RETENTION });
       const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
         httpApi: this,
         autoDeploy: true,
