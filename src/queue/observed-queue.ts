@@ -87,7 +87,7 @@ export class ObservedQueue extends sqs.Queue {
         enforceSSL: true,
       });
       // named by the source queue when the source's name is known (a generated one is not)
-      declareDeadLetterQueue(dlq, (this.node.defaultChild as sqs.CfnQueue).queueName);
+      declareDeadLetterQueue(dlq, props.queueName);
       const deadLetterQueue = { queue: dlq, maxReceiveCount: maxReceiveCount ?? ObservedQueue.DEFAULT_MAX_RECEIVE_COUNT };
       (this.node.defaultChild as sqs.CfnQueue).redrivePolicy = {
         deadLetterTargetArn: dlq.queueArn,
