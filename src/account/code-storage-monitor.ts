@@ -1,5 +1,6 @@
 import { Annotations, ArnFormat, CustomResource, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, IMetric, Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -109,6 +110,22 @@ export interface CodeStorageMonitorProps {
    * @default - the `ObservedDefaults` retention, else logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Run the poller in this VPC (AWS Control Tower's CT.LAMBDA.PR.3 asks every function to be in
+   * one). The poller calls the Lambda API and answers CloudFormation through S3 once, so the
+   * subnets need a route to both (a NAT gateway, or VPC endpoints for Lambda and S3).
+   *
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The poller's subnets in `vpc`.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
 const FUNCTION_NAME_PREFIX = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -191,11 +208,21 @@ export class CodeStorageMonitor extends Construct {
       description: limit(`Polls Lambda code storage for ${this.node.path}`, 1000),
     });
     this.role = role;
+    if (props.vpc) {
+      // a function with a role of its own is not given the VPC permissions by aws-cdk-lib
+      role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'The AWS managed policy made for functions in a VPC: the network interfaces Lambda creates in the VPC are not known in advance to scope a policy to.',
+      });
+    }
 
     const poller = new CodeStoragePollerFunction(this, 'Poller', {
       description: limit(`Lambda code storage monitor${this.cleanupMode ? `, version cleanup ${this.cleanupMode}` : ''}: ${this.node.path}`, 256),
       role,
       logGroup: this.logGroup,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
       timeout: CodeStorageMonitor.POLLER_TIMEOUT,
       memorySize: CodeStorageMonitor.POLLER_MEMORY_SIZE_MB,
       tracing: lambda.Tracing.ACTIVE,
