@@ -11,7 +11,7 @@ const NON_PAGING = Symbol.for('cdk-observed.AlarmNotifications.nonPaging');
 const WATCHED = Symbol.for('cdk-observed.AlarmNotifications.watchedByServiceHealth');
 
 /** The id of the topic the library creates in a stack whose alarms were given no topic. */
-const DEFAULT_TOPIC_ID = 'ObservedAlarms';
+const DEFAULT_TOPIC_ID = 'ObservedAlarmsTopic';
 
 /**
  * Where the alarms of observed constructs send their notifications, on ALARM and on the return
@@ -50,7 +50,7 @@ export class AlarmNotifications {
 
   /**
    * The topic the library creates in the top-level stack of `scope` for the alarms that were
-   * given no topic (created on first use, id `ObservedAlarms`): TLS only, encrypted with the
+   * given no topic (created on first use, id `ObservedAlarmsTopic`): TLS only, encrypted with the
    * `ObservedDefaults` key when there is one. Subscribe to it, or give the alarms a topic.
    */
   public static defaultTopic(scope: IConstruct): ITopic {

@@ -375,7 +375,7 @@ describe('cdk-nag 3 AwsSolutions and Serverless', () => {
       'AwsSolutions-IAM5[Resource::*] TestStack/Storage/PollerRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*:*] TestStack/Storage/PollerRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*] TestStack/Storage/PollerRole',
-      'AwsSolutions-SNS2 TestStack/ObservedAlarms',
+      'AwsSolutions-SNS2 TestStack/ObservedAlarmsTopic',
       'Serverless-EventBusDLQ TestStack/Storage/Schedule',
       'Serverless-LambdaDLQ TestStack/Storage/Poller',
     ]);

@@ -6,6 +6,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -25,7 +26,7 @@ export interface Violation {
 }
 
 /** What the user brings to the app (not the library's to judge): the bucket and the KMS key. */
-export const USER_RESOURCES = ['Svc/Uploads/', 'Keys/'];
+export const USER_RESOURCES = ['Svc/Uploads/', 'Svc/LogsKey/'];
 
 /**
  * A user's app of every construct: functions consuming a queue, a table's stream and a bucket,
@@ -35,12 +36,19 @@ export const USER_RESOURCES = ['Svc/Uploads/', 'Keys/'];
 export function controlTowerApp(withDefaults: boolean): App {
   const app = new App({ context: { 'aws:cdk:enable-path-metadata': true } });
   const env = { account: '123456789012', region: 'us-east-1' };
+  const stack = new Stack(app, 'Svc', { env });
   if (withDefaults) {
-    const keys = new Stack(app, 'Keys', { env });
-    const key = new kms.Key(keys, 'LogsKey', { enableKeyRotation: true });
+    // the organization's key, as Control Tower asks of it: rotated, grants only for AWS services
+    const key = new kms.Key(stack, 'LogsKey', { enableKeyRotation: true });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
     ObservedDefaults.configure(app, { logRetention: logs.RetentionDays.ONE_YEAR, encryptionKey: key });
   }
-  const stack = new Stack(app, 'Svc', { env });
 
   const jobs = new ObservedQueue(stack, 'Jobs');
   const worker = new ObservedFunction(stack, 'Worker', { ...MINIMAL, timeout: Duration.seconds(20), asyncFailureQueue: false });
@@ -71,8 +79,8 @@ export function controlTowerApp(withDefaults: boolean): App {
 }
 
 /** Synthesizes the app and runs AWS Control Tower's proactive controls (the cfn-guard rules) on every template, nested ones included. */
-export function controlTowerViolations(app: App): Violation[] {
-  const assembly = app.synth();
+export function controlTowerViolations(app: App, outdir?: string): Violation[] {
+  const assembly = app.synth({ force: outdir !== undefined });
   const templatePaths = fs.readdirSync(assembly.directory).filter(f => f.endsWith('.template.json')).map(f => path.join(assembly.directory, f));
   const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({ templatePaths } as any);
   const templates = new Map(templatePaths.map(p => [p, JSON.parse(fs.readFileSync(p, 'utf-8'))]));

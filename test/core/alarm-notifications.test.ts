@@ -54,7 +54,7 @@ describe('every alarm has an action (AWS Control Tower CT.CLOUDWATCH.PR.1)', () 
     new ObservedFunction(stack, 'B', MINIMAL);
     const template = synth(stack);
     const topics = template.findResources('AWS::SNS::Topic');
-    expect(Object.keys(topics)).toEqual([expect.stringMatching(/^ObservedAlarms/)]);
+    expect(Object.keys(topics)).toEqual([expect.stringMatching(/^ObservedAlarmsTopic/)]);
     expect(Object.values(topics)[0].Properties.KmsMasterKeyId).toBeUndefined();
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
@@ -62,12 +62,12 @@ describe('every alarm has an action (AWS Control Tower CT.CLOUDWATCH.PR.1)', () 
     const actions = actionsOf(stack) as any[];
     expect(actions.length).toBeGreaterThan(10);
     for (const [alarm, ok] of actions) {
-      expect(alarm).toEqual([{ Ref: expect.stringMatching(/^ObservedAlarms/) }]);
+      expect(alarm).toEqual([{ Ref: expect.stringMatching(/^ObservedAlarmsTopic/) }]);
       expect(ok).toEqual(alarm);
     }
-    expect(AlarmNotifications.defaultTopic(stack)).toBe(stack.node.findChild('ObservedAlarms'));
+    expect(AlarmNotifications.defaultTopic(stack)).toBe(stack.node.findChild('ObservedAlarmsTopic'));
     expect(nagFindings(stack)).toEqual([]);
-    expect(acknowledgements(stack, 81, 'TestStack/ObservedAlarms')).toEqual(['AwsSolutions-SNS2 TestStack/ObservedAlarms']);
+    expect(acknowledgements(stack, 81, 'TestStack/ObservedAlarmsTopic')).toEqual(['AwsSolutions-SNS2 TestStack/ObservedAlarmsTopic']);
   });
 
   test('paging and non-paging topics: failures page, warnings of a limit ahead do not', () => {
@@ -104,7 +104,7 @@ describe('every alarm has an action (AWS Control Tower CT.CLOUDWATCH.PR.1)', () 
       const template = Template.fromStack(n);
       template.resourceCountIs('AWS::SNS::Topic', 0);
       for (const a of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
-        expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ObservedAlarms/) }]);
+        expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/ObservedAlarmsTopic/) }]);
       }
     }
   });
@@ -125,6 +125,6 @@ describe('every alarm has an action (AWS Control Tower CT.CLOUDWATCH.PR.1)', () 
         })]),
       },
     });
-    expect(acknowledgements(stack, 81, 'TestStack/ObservedAlarms')).toEqual([]);
+    expect(acknowledgements(stack, 81, 'TestStack/ObservedAlarmsTopic')).toEqual([]);
   });
 });

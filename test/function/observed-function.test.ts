@@ -162,7 +162,7 @@ describe('ObservedFunction defaults', () => {
 
   test('with no topic given, alarms notify the stack\'s default topic (every alarm has an action)', () => {
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ObservedAlarms/) }]);
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ObservedAlarmsTopic/) }]);
     }
   });
 

@@ -49,7 +49,7 @@ describe('ServiceHealth', () => {
     const plain = alarms.filter(a => a.Properties.AlarmName.startsWith('Svc/Plain/'));
     const paged = alarms.filter(a => a.Properties.AlarmName.startsWith('Svc/Paged/'));
     expect(plain.length).toBeGreaterThan(0);
-    for (const a of plain) expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ObservedAlarms/) }]);
+    for (const a of plain) expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ObservedAlarmsTopic/) }]);
     for (const a of paged) expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Own/) }]);
   });
 
