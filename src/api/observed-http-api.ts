@@ -13,9 +13,9 @@ import { ApiRules, CheckedApi, fitDefaultTimeout, installApiChecks, routeProblem
 import { HttpLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, httpRoutes } from './api-routes';
 import { buildAlarms } from '../core/alarm-builder';
-import { createLogGroup } from '../core/log-groups';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
+import { createLogGroup } from '../core/log-groups';
 
 /**
  * Props of an ObservedHttpApi: every prop of `apigwv2.HttpApi`, plus the default stage's

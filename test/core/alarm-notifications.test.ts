@@ -78,9 +78,14 @@ describe('every alarm has an action (AWS Control Tower CT.CLOUDWATCH.PR.1)', () 
     const byName = Object.fromEntries(Object.values(synth(stack).findResources('AWS::CloudWatch::Alarm'))
       .map(a => [a.Properties.AlarmName.split('/').pop(), a.Properties.AlarmActions[0].Ref.replace(/[0-9A-F]{8}$/, '')]));
     expect(byName).toEqual({
-      ErrorRate: 'Pager', Throttles: 'Pager', Timeouts: 'Pager', RecursiveInvocationsDropped: 'Pager',
-      AsyncEventsDropped: 'Pager', DestinationDeliveryFailures: 'Pager',
-      DurationNearTimeout: 'Tickets', MemoryNearLimit: 'Tickets',
+      ErrorRate: 'Pager',
+      Throttles: 'Pager',
+      Timeouts: 'Pager',
+      RecursiveInvocationsDropped: 'Pager',
+      AsyncEventsDropped: 'Pager',
+      DestinationDeliveryFailures: 'Pager',
+      DurationNearTimeout: 'Tickets',
+      MemoryNearLimit: 'Tickets',
     });
   });
 
