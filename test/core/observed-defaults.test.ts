@@ -88,6 +88,15 @@ describe('ObservedDefaults: one retention and one KMS key for every log group th
     expect(group.KmsKeyId).toEqual({ 'Fn::ImportValue': expect.stringMatching(/^Keys:/) });
   });
 
+  test('a key of another region fails at synth, naming the key, both regions and the fix', () => {
+    const app = new App();
+    const keys = new Stack(app, 'Keys', { env: { ...ENV, region: 'eu-west-1' } });
+    const svc = new Stack(app, 'Svc', { env: ENV, crossRegionReferences: true });
+    ObservedDefaults.configure(app, { encryptionKey: new kms.Key(keys, 'Key', { enableKeyRotation: true }) });
+    new ObservedFunction(svc, 'Fn', MINIMAL);
+    expect(() => app.synth()).toThrow(/Svc\/Fn\/LogGroup.*ObservedDefaults encryptionKey Keys\/Key is in eu-west-1; CloudWatch Logs can encrypt this log group \(in us-east-1\) only with a key of its own region/s);
+  });
+
   test('a retention CloudWatch Logs does not allow fails with the scope, the prop, the value and the allowed values', () => {
     const stack = testStack();
     expect(() => ObservedDefaults.configure(stack, { logRetention: 42 as logs.RetentionDays }))
