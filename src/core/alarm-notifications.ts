@@ -3,7 +3,7 @@ import { Alarm, CompositeAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
-import { grantToAlarms, nearestDefaults } from './observed-defaults';
+import { grantToAlarms, keyOfSameRegion, nearestDefaults } from './observed-defaults';
 
 /** Per-scope state on the construct tree (a `Symbol.for` key: two copies of the library share it). */
 const PAGING = Symbol.for('cdk-observed.AlarmNotifications.paging');
@@ -68,6 +68,7 @@ export class AlarmNotifications {
       enforceSSL: true,
       masterKey: key,
     });
+    keyOfSameRegion(topic, 'SNS can encrypt the alarm topic');
     if (!key) {
       Validations.of(topic).acknowledge({
         id: 'AwsSolutions-SNS2',

@@ -1,7 +1,7 @@
-import { Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Lazy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { checkRetention, nearestDefaults } from './observed-defaults';
+import { checkRetention, keyOfSameRegion, nearestDefaults } from './observed-defaults';
 
 /**
  * A log group the library creates. Its retention is the construct's own prop when given, else the
@@ -25,15 +25,6 @@ export function createLogGroup(scope: Construct, id: string, retention: logs.Ret
     });
   }
   cfn.kmsKeyId = Lazy.string({ produce: () => nearestDefaults(logGroup)?.encryptionKey?.keyArn });
-  logGroup.node.addValidation({
-    validate: () => {
-      // CloudWatch Logs uses a key of the log group's own region only
-      const key = nearestDefaults(logGroup)?.encryptionKey;
-      const keyRegion = key ? key.env.region : undefined;
-      const region = Stack.of(logGroup).region;
-      if (keyRegion === undefined || Token.isUnresolved(keyRegion) || Token.isUnresolved(region) || keyRegion === region) return [];
-      return [`ObservedDefaults encryptionKey ${key!.node.path} is in ${keyRegion}; CloudWatch Logs can encrypt this log group (in ${region}) only with a key of its own region. Configure a key of ${region} for this stack.`];
-    },
-  });
+  keyOfSameRegion(logGroup, 'CloudWatch Logs can encrypt this log group');
   return logGroup;
 }

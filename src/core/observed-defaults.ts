@@ -99,6 +99,22 @@ export function checkRetention(where: IConstruct | string, prop: string, retenti
 }
 
 /**
+ * Fails the synth when the nearest `ObservedDefaults` key is of another region than `resource`
+ * (CloudWatch Logs and SNS use keys of their own region only).
+ */
+export function keyOfSameRegion(resource: IConstruct, what: string): void {
+  resource.node.addValidation({
+    validate: () => {
+      const key = nearestDefaults(resource)?.encryptionKey;
+      const keyRegion = key?.env.region;
+      const region = Stack.of(resource).region;
+      if (!key || keyRegion === undefined || Token.isUnresolved(keyRegion) || Token.isUnresolved(region) || keyRegion === region) return [];
+      return [`ObservedDefaults encryptionKey ${key.node.path} is in ${keyRegion}; ${what} (in ${region}) only with a key of its own region. Configure a key of ${region} for this stack.`];
+    },
+  });
+}
+
+/**
  * Lets CloudWatch alarms use the key of the alarm topic (SNS asks the publisher for
  * kms:GenerateDataKey and kms:Decrypt), once per key. False when the key's policy cannot be
  * changed here (an imported key: `encryptionKeyPolicyGranted` states it is done).

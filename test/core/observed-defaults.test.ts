@@ -95,6 +95,7 @@ describe('ObservedDefaults: one retention and one KMS key for every log group th
     ObservedDefaults.configure(app, { encryptionKey: new kms.Key(keys, 'Key', { enableKeyRotation: true }) });
     new ObservedFunction(svc, 'Fn', MINIMAL);
     expect(() => app.synth()).toThrow(/Svc\/Fn\/LogGroup.*ObservedDefaults encryptionKey Keys\/Key is in eu-west-1; CloudWatch Logs can encrypt this log group \(in us-east-1\) only with a key of its own region/s);
+    expect(() => app.synth()).toThrow(/Svc\/ObservedAlarmsTopic.*SNS can encrypt the alarm topic \(in us-east-1\) only with a key of its own region/s);
   });
 
   test('a retention CloudWatch Logs does not allow fails with the scope, the prop, the value and the allowed values', () => {
