@@ -37,7 +37,7 @@ function functionDefaultsTable(): string {
     ['`memorySize`', `${F.DEFAULT_MEMORY_SIZE_MB} MB`, 'memory sets the CPU share; far faster cold starts than 128 MB'],
     ['`tracing`', 'ACTIVE', 'X-Ray traces every invocation'],
     ['`loggingFormat`', 'JSON', 'structured logs; the timeout and memory alarms read the JSON `platform.report` records'],
-    ['log group', `created by the construct, ${F.DEFAULT_LOG_RETENTION} days retention (\`logRetention\`)`, 'finite retention; no log-retention custom resource'],
+    ['log group', `created by the construct, ${F.DEFAULT_LOG_RETENTION} days retention (\`logRetention\`, or \`ObservedDefaults\` for the app with its KMS key)`, 'finite retention; no log-retention custom resource'],
     ['`recursiveLoop`', 'TERMINATE', 'Lambda stops infinite loops through SQS, SNS, S3 and Lambda'],
     ['`retryAttempts` (async)', String(F.DEFAULT_RETRY_ATTEMPTS), 'Lambda\'s maximum'],
     ['`maxEventAge` (async)', F.DEFAULT_MAX_EVENT_AGE.toHumanString(), 'Lambda\'s maximum'],

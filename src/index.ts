@@ -1,5 +1,7 @@
 export * from './core/alarm-options';
-export * from './core/alarm-notifications';
+export { AlarmNotifications } from './core/alarm-notifications';
+export { ObservedDefaults } from './core/observed-defaults';
+export type { ObservedDefaultsOptions } from './core/observed-defaults';
 export * from './function/function-alarm-options';
 export * from './function/observed-function';
 export * from './queue/queue-alarm-options';

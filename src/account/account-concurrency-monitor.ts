@@ -20,7 +20,7 @@ export interface AccountConcurrencyMonitorProps {
   /**
    * Where the monitor's alarm notifies (on ALARM and on OK).
    *
-   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   * @default - chosen by `AlarmNotifications`: the paging or the non-paging topic of the nearest enclosing scope, else the stack's default topic
    */
   readonly alarmTopic?: ITopic;
 }

@@ -1,5 +1,6 @@
 import { Annotations, ArnFormat, CustomResource, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, IMetric, Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +15,7 @@ import { CodeStoragePollerFunction } from './code-storage-poller-function';
 import { buildAlarms } from '../core/alarm-builder';
 import { AlarmCatalog } from '../core/alarm-catalog';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
+import { createLogGroup } from '../core/log-groups';
 import { wildcardResourceFindingId } from '../core/nag-ids';
 
 /** What the version cleanup does with the versions it finds. */
@@ -98,7 +100,7 @@ export interface CodeStorageMonitorProps {
   /**
    * Where the monitor's alarms notify (on ALARM and on OK).
    *
-   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   * @default - chosen by `AlarmNotifications`: the paging or the non-paging topic of the nearest enclosing scope, else the stack's default topic
    */
   readonly alarmTopic?: ITopic;
 
@@ -106,9 +108,25 @@ export interface CodeStorageMonitorProps {
    * Retention of the poller's log group: it holds the storage figures, the largest functions and
    * what the cleanup deleted (a few kilobytes per poll).
    *
-   * @default logs.RetentionDays.ONE_YEAR
+   * @default - the `ObservedDefaults` retention, else logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Run the poller in this VPC (AWS Control Tower's CT.LAMBDA.PR.3 asks every function to be in
+   * one). The poller calls the Lambda API and answers CloudFormation through S3 once, so the
+   * subnets need a route to both (a NAT gateway, or VPC endpoints for Lambda and S3).
+   *
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The poller's subnets in `vpc`.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
 const FUNCTION_NAME_PREFIX = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -187,14 +205,21 @@ export class CodeStorageMonitor extends Construct {
     }
 
     const stack = Stack.of(this);
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? CodeStorageMonitor.DEFAULT_LOG_RETENTION,
-    });
+    this.logGroup = createLogGroup(this, 'LogGroup', props.logRetention,
+      { owner: this, name: 'logRetention', fallback: CodeStorageMonitor.DEFAULT_LOG_RETENTION });
     const role = new iam.Role(this, 'PollerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: limit(`Polls Lambda code storage for ${this.node.path}`, 1000),
     });
     this.role = role;
+    if (props.vpc) {
+      // a function with a role of its own is not given the VPC permissions by aws-cdk-lib
+      role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'The AWS managed policy made for functions in a VPC: the network interfaces Lambda creates in the VPC are not known in advance to scope a policy to.',
+      });
+    }
 
     const environment = {
       [ENV.largestFunctions]: numberString(largest),
@@ -206,6 +231,8 @@ export class CodeStorageMonitor extends Construct {
       description: limit(`Lambda code storage monitor${this.cleanupMode ? `, version cleanup ${this.cleanupMode}` : ''}: ${this.node.path}`, 256),
       role,
       logGroup: this.logGroup,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
       timeout: CodeStorageMonitor.POLLER_TIMEOUT,
       memorySize: CodeStorageMonitor.POLLER_MEMORY_SIZE_MB,
       tracing: lambda.Tracing.ACTIVE,

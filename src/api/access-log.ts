@@ -1,5 +1,8 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { API_DEFAULTS } from './api-routes';
+import { createLogGroup } from '../core/log-groups';
+import { checkRetention } from '../core/observed-defaults';
 
 /**
  * A JSON access log line. Every value is quoted (API Gateway writes `-` for a value it does not
@@ -55,17 +58,20 @@ export const HTTP_ACCESS_LOG_FORMAT = jsonFormat({
 });
 
 /**
- * An access log destination that creates its log group when the stage binds it, under the stage.
+ * An access log destination that creates its log group when the stage binds it, under the stage
+ * (retention and key as for every log group the library creates: `createLogGroup`).
  * RestApi creates its deployment stage inside its own constructor, before a subclass may create
  * children, so the log group cannot be made first.
  */
 export class OwnAccessLogGroup implements apigateway.IAccessLogDestination {
   public logGroup?: logs.LogGroup;
 
-  constructor(private readonly retention: logs.RetentionDays) {}
+  constructor(private readonly owner: string, private readonly retention: logs.RetentionDays | undefined) {
+    checkRetention(owner, 'accessLogRetention', retention);
+  }
 
   public bind(stage: apigateway.IStage): apigateway.AccessLogDestinationConfig {
-    this.logGroup = new logs.LogGroup(stage, 'AccessLogs', { retention: this.retention });
+    this.logGroup = createLogGroup(stage, 'AccessLogs', this.retention, { owner: this.owner, name: 'accessLogRetention', fallback: API_DEFAULTS.accessLogRetention });
     return new apigateway.LogGroupLogDestination(this.logGroup).bind(stage);
   }
 }

@@ -15,6 +15,7 @@ import { API_DEFAULTS, API_LIMITS, FunctionIndex, httpRoutes } from './api-route
 import { buildAlarms } from '../core/alarm-builder';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
+import { createLogGroup } from '../core/log-groups';
 
 /**
  * Props of an ObservedHttpApi: every prop of `apigwv2.HttpApi`, plus the default stage's
@@ -45,14 +46,14 @@ export interface ObservedHttpApiProps extends apigwv2.HttpApiProps {
   /**
    * Where this API's alarms notify (on ALARM and on OK).
    *
-   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   * @default - chosen by `AlarmNotifications`: the paging or the non-paging topic of the nearest enclosing scope, else the stack's default topic
    */
   readonly alarmTopic?: ITopic;
 
   /**
    * How long the default stage's access log group keeps its logs.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - the `ObservedDefaults` retention, else logs.RetentionDays.ONE_MONTH
    */
   readonly accessLogRetention?: logs.RetentionDays;
 
@@ -114,9 +115,8 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
     super(scope, id, ownStage ? { ...apiProps, createDefaultStage: false, defaultDomainMapping: undefined } : apiProps);
 
     if (ownStage) {
-      const logGroup = new logs.LogGroup(this, 'AccessLogs', {
-        retention: accessLogRetention ?? ObservedHttpApi.DEFAULT_ACCESS_LOG_RETENTION,
-      });
+      const logGroup = createLogGroup(this, 'AccessLogs', accessLogRetention,
+        { owner: this, name: 'accessLogRetention', fallback: ObservedHttpApi.DEFAULT_ACCESS_LOG_RETENTION });
       const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
         httpApi: this,
         autoDeploy: true,

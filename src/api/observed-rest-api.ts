@@ -9,6 +9,7 @@ import { OwnAccessLogGroup, REST_ACCESS_LOG_FORMAT } from './access-log';
 import { REST_API_ALARMS } from './api-alarm-catalog';
 import { ApiAlarmOptions } from './api-alarm-options';
 import { ApiRules, CheckedApi, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
+import { apiGatewayAccount } from './api-gateway-account';
 import { defaultApiName } from './api-naming';
 import { RestLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, restRoutes } from './api-routes';
@@ -23,10 +24,12 @@ import { invokeTargetOf } from '../core/invoke-target';
  * Defaults that differ from `apigateway.RestApi` (each can be overridden):
  * - `endpointTypes`: REGIONAL instead of EDGE;
  * - `restApiName`: `<stack name>-<construct path>` instead of the construct id (metrics are keyed by it);
- * - `cloudWatchRole`: false (the account-wide role is a per-region singleton one stack should own);
- * - `deployOptions`: JSON access logs into a log group with `accessLogRetention`, X-Ray tracing,
- *   stage throttling of `DEFAULT_THROTTLING_RATE_LIMIT` requests per second with a burst of
- *   `DEFAULT_THROTTLING_BURST_LIMIT`;
+ * - `deployOptions`: JSON access logs into a log group with `accessLogRetention`, execution logs
+ *   at ERROR (`loggingLevel`), X-Ray tracing, stage throttling of `DEFAULT_THROTTLING_RATE_LIMIT`
+ *   requests per second with a burst of `DEFAULT_THROTTLING_BURST_LIMIT`;
+ * - `cloudWatchRole`: execution logs need a role set on the account (a setting per account and
+ *   region). Unless `cloudWatchRole` is given, one role per stack is shared by its REST APIs
+ *   (retained when the stack is deleted); `false` states that the account already has one;
  * - a request validator (body and parameters) on every method that names none.
  */
 export interface ObservedRestApiProps extends apigateway.RestApiProps {
@@ -49,7 +52,7 @@ export interface ObservedRestApiProps extends apigateway.RestApiProps {
   /**
    * Where this API's alarms notify (on ALARM and on OK).
    *
-   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   * @default - chosen by `AlarmNotifications`: the paging or the non-paging topic of the nearest enclosing scope, else the stack's default topic
    */
   readonly alarmTopic?: ITopic;
 
@@ -57,7 +60,7 @@ export interface ObservedRestApiProps extends apigateway.RestApiProps {
    * How long the access log group the construct creates keeps its logs. Ignored when
    * `deployOptions.accessLogDestination` is given.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - the `ObservedDefaults` retention, else logs.RetentionDays.ONE_MONTH
    */
   readonly accessLogRetention?: logs.RetentionDays;
 
@@ -93,6 +96,12 @@ export class ObservedRestApi extends apigateway.RestApi {
    */
   public static readonly DEFAULT_THROTTLING_BURST_LIMIT = API_DEFAULTS.throttlingBurstLimit;
 
+  /**
+   * The default level of execution logs: errors only (what AWS Control Tower's CT.APIGATEWAY.PR.1
+   * asks for at least). INFO logs every request's execution and costs accordingly.
+   */
+  public static readonly DEFAULT_LOGGING_LEVEL = apigateway.MethodLoggingLevel.ERROR;
+
   /** The default retention of the access log group. */
   public static readonly DEFAULT_ACCESS_LOG_RETENTION = API_DEFAULTS.accessLogRetention;
 
@@ -126,15 +135,17 @@ export class ObservedRestApi extends apigateway.RestApi {
     const { alarms, alarmTopic, allowUnauthenticatedAccess, accessLogRetention, defaultRequestValidator, ...apiProps } = props;
     const deploy = props.deploy !== false;
     const ownLogs = deploy && !given.accessLogDestination
-      ? new OwnAccessLogGroup(accessLogRetention ?? ObservedRestApi.DEFAULT_ACCESS_LOG_RETENTION)
+      ? new OwnAccessLogGroup(path, accessLogRetention)
       : undefined;
     super(scope, id, {
       ...apiProps,
       restApiName: props.restApiName ?? defaultApiName(scope, id),
       endpointTypes: props.endpointTypes ?? (props.endpointConfiguration ? undefined : [apigateway.EndpointType.REGIONAL]),
+      // undefined would let a feature flag decide; the shared role is made below
       cloudWatchRole: props.cloudWatchRole ?? false,
       deployOptions: deploy ? {
         ...given,
+        loggingLevel: given.loggingLevel ?? ObservedRestApi.DEFAULT_LOGGING_LEVEL,
         tracingEnabled: given.tracingEnabled ?? true,
         throttlingRateLimit: given.throttlingRateLimit ?? ObservedRestApi.DEFAULT_THROTTLING_RATE_LIMIT,
         throttlingBurstLimit: given.throttlingBurstLimit ?? ObservedRestApi.DEFAULT_THROTTLING_BURST_LIMIT,
@@ -143,6 +154,7 @@ export class ObservedRestApi extends apigateway.RestApi {
       } : props.deployOptions,
     });
     this.accessLogGroup = ownLogs?.logGroup;
+    if (deploy && props.cloudWatchRole === undefined) this.deploymentStage.node.addDependency(apiGatewayAccount(this));
 
     if (defaultRequestValidator !== false) {
       const validator = this.addRequestValidator('DefaultRequestValidator', {
@@ -236,12 +248,6 @@ export class ObservedRestApi extends apigateway.RestApi {
       id: 'AwsSolutions-APIG3',
       reason: 'A WAF web ACL costs a monthly fee per ACL and rule plus a charge per request, and its rules depend on the application; the stage is throttled instead. Associate a web ACL with the deployment stage (wafv2.CfnWebACLAssociation) where the API needs one.',
     }];
-    if (props.deployOptions?.loggingLevel === undefined) {
-      acknowledgements.push({
-        id: 'AwsSolutions-APIG6',
-        reason: 'Execution logging needs the account-wide API Gateway CloudWatch Logs role, a per-region singleton that one stack should own, not every API (cloudWatchRole is false). Every request is in the JSON access log with its status, latencies and error type, and 5XX and latency are alarmed; set deployOptions.loggingLevel once the account role exists.',
-      });
-    }
     if (props.allowUnauthenticatedAccess === true) {
       acknowledgements.push(
         { id: 'AwsSolutions-APIG4', reason: 'allowUnauthenticatedAccess is true: the API is stated in its props to be open to anyone. Methods that have an authorizer keep it.' },

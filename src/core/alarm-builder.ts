@@ -100,8 +100,9 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
       datapointsToAlarm: effective.datapointsToAlarm,
       treatMissingData: entry.treatMissingData,
     });
-    attachNotifications(alarm, target.topic, owner);
-    registerAlarm({ alarm, owner, subject: target.subject, key, entry, critical: isCritical(entry), ownTopic: target.topic !== undefined });
+    const critical = isCritical(entry);
+    attachNotifications(alarm, target.topic, owner, critical);
+    registerAlarm({ alarm, owner, subject: target.subject, key, entry, critical, ownTopic: target.topic !== undefined });
     alarms.push(alarm);
   }
   return alarms;

@@ -1,43 +1,91 @@
-import { Aspects } from 'aws-cdk-lib';
-import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { AspectPriority, Aspects, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, CompositeAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { ITopic } from 'aws-cdk-lib/aws-sns';
+import { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
+import { grantToAlarms, keyOfSameRegion, nearestDefaults } from './observed-defaults';
 
-const TOPICS = new WeakMap<IConstruct, ITopic>();
+/** Per-scope state on the construct tree (a `Symbol.for` key: two copies of the library share it). */
+const PAGING = Symbol.for('cdk-observed.AlarmNotifications.paging');
+const NON_PAGING = Symbol.for('cdk-observed.AlarmNotifications.nonPaging');
+const WATCHED = Symbol.for('cdk-observed.AlarmNotifications.watchedByServiceHealth');
+
+/** The id of the topic the library creates in a stack whose alarms were given no topic. */
+const DEFAULT_TOPIC_ID = 'ObservedAlarmsTopic';
 
 /**
- * Where the alarms of observed constructs send their notifications.
+ * Where the alarms of observed constructs send their notifications, on ALARM and on the return
+ * to OK. Every alarm has an action (AWS Control Tower's CT.CLOUDWATCH.PR.1), chosen in this order:
  *
- * Call it once for an app or a stack; the nearest scope wins, and a construct's own
- * `alarmTopic` prop wins over both. It may be called before or after the constructs are
- * created. Alarms notify on ALARM and on the return to OK.
+ * 1. the construct's own `alarmTopic` prop;
+ * 2. an alarm of a construct a `ServiceHealth` watches: the non-paging topic (the service-health
+ *    alarm pages for it);
+ * 3. an alarm that says users are failing now (errors, throttles, lost messages, 5XX): the paging
+ *    topic, else the non-paging one;
+ * 4. an alarm that warns of a limit ahead (duration near the timeout, memory, quotas): the
+ *    non-paging topic, else the paging one;
+ * 5. with no topic at all: the stack's default topic (`defaultTopic`), which the library creates.
+ *
+ * The service-health alarm itself notifies its `topic` prop, else the paging topic, else the
+ * non-paging one, else the default topic. Topics are looked up from the nearest scope that was
+ * given one, when the app is synthesized: call these before or after the constructs are created.
  */
 export class AlarmNotifications {
   /**
-   * Send the alarms of every observed construct under `scope` to `topic`.
+   * The topic that pages (on-call): alarms that say users are failing now, or the service-health
+   * alarm of the constructs a `ServiceHealth` watches.
    */
   public static sendTo(scope: IConstruct, topic: ITopic): void {
-    TOPICS.set(scope, topic);
+    (scope as unknown as Record<symbol, ITopic>)[PAGING] = topic;
+  }
+
+  /**
+   * The topic that does not page (a ticket queue, a chat channel): alarms that warn of a limit
+   * ahead, and, under a `ServiceHealth`, every alarm it combines (so the responder sees which one
+   * fired).
+   */
+  public static sendNonPagingTo(scope: IConstruct, topic: ITopic): void {
+    (scope as unknown as Record<symbol, ITopic>)[NON_PAGING] = topic;
+  }
+
+  /**
+   * The topic the library creates in the top-level stack of `scope` for the alarms that were
+   * given no topic (created on first use, id `ObservedAlarmsTopic`): TLS only, encrypted with the
+   * `ObservedDefaults` key when there is one. Subscribe to it, or give the alarms a topic.
+   */
+  public static defaultTopic(scope: IConstruct): ITopic {
+    const stack = topLevelStack(scope);
+    const existing = stack.node.tryFindChild(DEFAULT_TOPIC_ID) as ITopic | undefined;
+    if (existing) return existing;
+    const defaults = nearestDefaults(stack);
+    const key = defaults?.encryptionKey;
+    if (key && !defaults?.encryptionKeyPolicyGranted && !grantToAlarms(key)) {
+      // ObservedDefaults.configure refuses an imported key unless its policy is stated granted
+      throw new Error(`internal: the key policy of ${key.node.path} could not be changed`);
+    }
+    const topic = new Topic(stack, DEFAULT_TOPIC_ID, {
+      displayName: 'cdk-observed alarms',
+      enforceSSL: true,
+      masterKey: key,
+    });
+    keyOfSameRegion(topic, 'SNS can encrypt the alarm topic');
+    if (!key) {
+      Validations.of(topic).acknowledge({
+        id: 'AwsSolutions-SNS2',
+        reason: 'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key (aws/sns): encryption needs a customer managed key, which ObservedDefaults.encryptionKey gives. The notifications carry alarm names, states and metric values, not application data.',
+      });
+    }
+    return topic;
   }
 
   private constructor() {}
 }
 
-/** The topic the nearest scope was given, if any. */
-export function nearestTopic(construct: IConstruct): ITopic | undefined {
-  for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
-    const topic = TOPICS.get(scope);
-    if (topic) return topic;
-  }
-  return undefined;
-}
-
 /**
- * The one place alarm actions come from: the construct's own topic if it has one, else the
- * nearest `AlarmNotifications.sendTo` scope (resolved at synth, so call order does not matter).
+ * Gives a builder-made alarm its actions: the owner's own topic now, else the topic its kind and
+ * place call for, resolved when the app is synthesized (so call order does not matter).
  */
-export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined, owner: IConstruct = alarm): void {
+export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined, owner: IConstruct, critical: boolean): void {
   if (ownTopic) {
     addTopic(alarm, ownTopic);
     return;
@@ -46,28 +94,56 @@ export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined, 
     visit(node: IConstruct) {
       if (node !== alarm) return;
       // looked up from the owner: the alarm itself may live in a nested or a monitoring stack
-      const topic = nearestTopic(owner);
-      const throughHealth = (NOTIFIES_THROUGH_HEALTH.get(owner.node.root) ?? []).some(covers => covers(owner));
-      if (topic && !throughHealth) addTopic(alarm, topic);
+      const paging = nearest(owner, PAGING);
+      const nonPaging = nearest(owner, NON_PAGING);
+      const watched = (watchers(owner.node.root)).some(covers => covers(owner));
+      const topic = watched ? nonPaging : critical ? paging ?? nonPaging : nonPaging ?? paging;
+      addTopic(alarm, topic ?? AlarmNotifications.defaultTopic(alarm));
     },
-  });
+  }, { priority: AspectPriority.MUTATING });
+}
+
+/** Gives a service-health alarm its actions when the app is synthesized (see `AlarmNotifications`). */
+export function attachHealthNotifications(alarm: CompositeAlarm, topic: ITopic | undefined): void {
+  if (topic) {
+    addTopic(alarm, topic);
+    return;
+  }
+  Aspects.of(alarm).add({
+    visit(node: IConstruct) {
+      if (node !== alarm) return;
+      addTopic(alarm, nearest(alarm, PAGING) ?? nearest(alarm, NON_PAGING) ?? AlarmNotifications.defaultTopic(alarm));
+    },
+  }, { priority: AspectPriority.MUTATING });
 }
 
 /**
- * Scopes whose alarms notify through a service-health alarm instead of one by one (their
- * `sendTo` topic goes to the composite alarm). Registered by the service-health construct.
+ * Owners (in the app of `scope`) for which `covers` is true are watched by a service-health
+ * alarm: it pages for them. Registered by the service-health construct.
  */
-const NOTIFIES_THROUGH_HEALTH = new WeakMap<IConstruct, Array<(owner: IConstruct) => boolean>>();
-
-/** Alarms of owners (in the app of `scope`) for which `covers` is true get no `sendTo` actions of their own. */
 export function notifyThroughHealth(scope: IConstruct, covers: (owner: IConstruct) => boolean): void {
-  const root = scope.node.root;
-  const list = NOTIFIES_THROUGH_HEALTH.get(root) ?? [];
-  list.push(covers);
-  NOTIFIES_THROUGH_HEALTH.set(root, list);
+  watchers(scope.node.root).push(covers);
 }
 
-function addTopic(alarm: Alarm, topic: ITopic): void {
+function watchers(root: IConstruct): Array<(owner: IConstruct) => boolean> {
+  return ((root as unknown as Record<symbol, Array<(owner: IConstruct) => boolean>>)[WATCHED] ??= []);
+}
+
+function nearest(construct: IConstruct, key: symbol): ITopic | undefined {
+  for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
+    const topic = (scope as unknown as Record<symbol, ITopic | undefined>)[key];
+    if (topic) return topic;
+  }
+  return undefined;
+}
+
+function topLevelStack(scope: IConstruct): Stack {
+  let stack = Stack.of(scope);
+  while (NestedStack.isNestedStack(stack) && stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
+}
+
+function addTopic(alarm: Alarm | CompositeAlarm, topic: ITopic): void {
   const action = new SnsAction(topic);
   alarm.addAlarmAction(action);
   alarm.addOkAction(action);

@@ -21,6 +21,7 @@ import { BucketConsumerOptions } from '../bucket/bucket-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
 import { concreteMillis, concreteNumber } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
+import { createLogGroup } from '../core/log-groups';
 import { consumeQueue } from '../queue/queue-consumer';
 import { QueueConsumerOptions } from '../queue/queue-consumer-options';
 import { consumeTableStream } from '../table/table-stream-consumer';
@@ -34,7 +35,8 @@ import { TableStreamConsumerOptions } from '../table/table-stream-options';
  * - `timeout`: 10 seconds (`ObservedFunction.DEFAULT_TIMEOUT`) instead of 3;
  * - `memorySize`: 1024 MB (`ObservedFunction.DEFAULT_MEMORY_SIZE_MB`) instead of 128;
  * - `tracing`: ACTIVE; `loggingFormat`: JSON; `recursiveLoop`: TERMINATE;
- * - logs go to a log group the construct creates, kept for `logRetention` (1 month);
+ * - logs go to a log group the construct creates, kept for `logRetention` (else the
+ *   `ObservedDefaults` retention, else 1 month) and encrypted with the `ObservedDefaults` key;
  * - asynchronous invocations: 2 retries, events kept up to 6 hours, failures sent to an SQS
  *   failure queue the construct creates (see `asyncFailureQueue`).
  */
@@ -49,7 +51,7 @@ export interface ObservedFunctionProps extends lambda.FunctionProps {
   /**
    * Where this function's alarms notify (on ALARM and on OK).
    *
-   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   * @default - chosen by `AlarmNotifications`: the paging or the non-paging topic of the nearest enclosing scope, else the stack's default topic
    */
   readonly alarmTopic?: ITopic;
 
@@ -273,9 +275,7 @@ export class ObservedFunction extends lambda.Function {
   }
 
   private createLogGroup(retention: logs.RetentionDays | undefined): logs.LogGroup {
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: retention ?? ObservedFunction.DEFAULT_LOG_RETENTION,
-    });
+    const logGroup = createLogGroup(this, 'LogGroup', retention, { owner: this, name: 'logRetention', fallback: ObservedFunction.DEFAULT_LOG_RETENTION });
     (this.node.defaultChild as lambda.CfnFunction).addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
     return logGroup;
   }

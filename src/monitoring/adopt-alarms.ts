@@ -56,7 +56,7 @@ export interface AdoptAlarmsProps {
   /**
    * Where the adopted alarms notify.
    *
-   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   * @default - chosen by `AlarmNotifications`: the paging or the non-paging topic of the nearest enclosing scope, else the stack's default topic
    */
   readonly alarmTopic?: ITopic;
 }

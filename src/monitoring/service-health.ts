@@ -1,11 +1,10 @@
 import { AspectPriority, Aspects, Lazy, Stack } from 'aws-cdk-lib';
 import { AlarmRule, CfnAlarm, CompositeAlarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { adoptPending } from './adopt-alarms';
 import { alarmName } from '../core/alarm-naming';
-import { nearestTopic, notifyThroughHealth } from '../core/alarm-notifications';
+import { attachHealthNotifications, notifyThroughHealth } from '../core/alarm-notifications';
 import { AlarmRecord, alarmsUnder } from '../core/alarm-registry';
 
 /** CloudWatch: the rule of a composite alarm may name at most 100 alarms ... */
@@ -25,7 +24,7 @@ export interface ServiceHealthProps {
   /**
    * Where the service-health alarm notifies, on ALARM and on OK.
    *
-   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope of this construct, or none
+   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope of this construct, else the `sendNonPagingTo()` one, else the stack's `AlarmNotifications.defaultTopic()`
    */
   readonly topic?: ITopic;
 }
@@ -33,9 +32,10 @@ export interface ServiceHealthProps {
 /**
  * One alarm for a whole service: a composite alarm that is in ALARM while any critical alarm of
  * the observed constructs it watches is (errors, throttles, timeouts, lost messages and events,
- * blocked consumers, 5XX). Notifications go here: the `AlarmNotifications.sendTo()` topic is no
- * longer attached to each watched alarm, which stays visible in CloudWatch with no actions (an
- * alarm whose construct was given its own `alarmTopic` keeps it).
+ * blocked consumers, 5XX). It pages: the `AlarmNotifications.sendTo()` topic goes here instead of
+ * to each watched alarm, and the watched alarms notify the non-paging topic
+ * (`AlarmNotifications.sendNonPagingTo()`, else the stack's default topic), so the responder sees
+ * which one fired (an alarm whose construct was given its own `alarmTopic` keeps it).
  *
  * CloudWatch allows 100 alarms and 10,240 characters in a composite rule; beyond that the alarms
  * are grouped into composite alarms under this one. Alarms are named in the rule (not referenced),
@@ -68,23 +68,7 @@ export class ServiceHealth extends Construct {
       alarmDescription: Lazy.string({ produce: () => `Service health of ${watchedPath || 'the app'}: in ALARM while any of its ${this.children.length} critical alarms is (cdk-observed).` }),
       alarmRule: AlarmRule.fromString(Lazy.string({ produce: () => this.rule })),
     });
-    const topic = props.topic ?? nearestTopic(this);
-    if (topic) {
-      this.alarm.addAlarmAction(new SnsAction(topic));
-      this.alarm.addOkAction(new SnsAction(topic));
-    } else if (!props.topic) {
-      // sendTo may be called after this construct: look again when the app is prepared
-      Aspects.of(this).add({
-        visit: node => {
-          if (node !== this) return;
-          const late = nearestTopic(this);
-          if (late) {
-            this.alarm.addAlarmAction(new SnsAction(late));
-            this.alarm.addOkAction(new SnsAction(late));
-          }
-        },
-      }, { priority: AspectPriority.MUTATING });
-    }
+    attachHealthNotifications(this.alarm, props.topic);
 
     // the critical alarms are known once every construct exists, including alarms that
     // aspects (AdoptAlarms) add: collect them late

@@ -7,6 +7,7 @@ import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueAlarmOptions } from './queue-alarm-options';
 import { buildAlarms } from '../core/alarm-builder';
 import { checkInteger, checkRange } from '../core/errors';
+import { declareDeadLetterQueue } from '../core/failure-queue';
 
 /**
  * Props of an ObservedQueue: every prop of `sqs.Queue`, with safer defaults, plus the alarm
@@ -14,7 +15,8 @@ import { checkInteger, checkRange } from '../core/errors';
  *
  * Defaults that differ from `sqs.Queue`: SQS-managed encryption stated explicitly, TLS enforced,
  * and a dead-letter queue (same encryption and TLS, FIFO when the queue is, 14 days retention)
- * after `maxReceiveCount` receives.
+ * after `maxReceiveCount` receives. The dead-letter queue declares itself one with a
+ * `RedriveAllowPolicy`: `byQueue` naming this queue when `queueName` is given, else `allowAll`.
  */
 export interface ObservedQueueProps extends sqs.QueueProps {
   /**
@@ -36,7 +38,7 @@ export interface ObservedQueueProps extends sqs.QueueProps {
   /**
    * Where this queue's alarms notify (on ALARM and on OK).
    *
-   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   * @default - chosen by `AlarmNotifications`: the paging or the non-paging topic of the nearest enclosing scope, else the stack's default topic
    */
   readonly alarmTopic?: ITopic;
 }
@@ -84,6 +86,8 @@ export class ObservedQueue extends sqs.Queue {
         encryptionMasterKey: props.encryptionMasterKey,
         enforceSSL: true,
       });
+      // named by the source queue when the source's name is known (a generated one is not)
+      declareDeadLetterQueue(dlq, props.queueName);
       const deadLetterQueue = { queue: dlq, maxReceiveCount: maxReceiveCount ?? ObservedQueue.DEFAULT_MAX_RECEIVE_COUNT };
       (this.node.defaultChild as sqs.CfnQueue).redrivePolicy = {
         deadLetterTargetArn: dlq.queueArn,

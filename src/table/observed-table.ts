@@ -26,7 +26,7 @@ export interface ObservedTableProps extends dynamodb.TablePropsV2 {
   /**
    * Where this table's alarms notify (on ALARM and on OK).
    *
-   * @default - the topic given to `AlarmNotifications.sendTo()` for the nearest enclosing scope, or none
+   * @default - chosen by `AlarmNotifications`: the paging or the non-paging topic of the nearest enclosing scope, else the stack's default topic
    */
   readonly alarmTopic?: ITopic;
 }

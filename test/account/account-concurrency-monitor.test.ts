@@ -38,8 +38,9 @@ describe('AccountConcurrencyMonitor defaults', () => {
     });
   });
 
-  test('nothing but the alarm is deployed', () => {
-    expect(Object.keys(template.toJSON().Resources).map(k => template.toJSON().Resources[k].Type)).toEqual(['AWS::CloudWatch::Alarm']);
+  test('nothing but the alarm is deployed (and, with no topic given, the stack\'s default alarm topic)', () => {
+    expect(Object.values(template.toJSON().Resources).map((r: any) => r.Type).sort())
+      .toEqual(['AWS::CloudWatch::Alarm', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy']);
   });
 
   test('the metric for dashboards is the alarm\'s expression', () => {

@@ -2,6 +2,7 @@ import { existsSync } from 'fs';
 import { join } from 'path';
 import { App, ArnFormat, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -231,6 +232,19 @@ describe('CodeStorageMonitor defaults', () => {
 });
 
 describe('CodeStorageMonitor options', () => {
+  test('vpc puts the poller in the VPC\'s private subnets, with the VPC permissions its own role needs (acknowledged managed policy)', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const m = new CodeStorageMonitor(stack, 'CodeStorage', { vpc });
+    const template = synth(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^VpcPrivateSubnet') }]) },
+    });
+    const role = template.toJSON().Resources[stack.getLogicalId(m.role.node.defaultChild as iam.CfnRole)];
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain('service-role/AWSLambdaVPCAccessExecutionRole');
+    expect(nagFindings(stack).filter(f => f.includes('CodeStorage'))).toEqual([]);
+  });
+
   test('another poll interval: the schedule and every alarm period follow it', () => {
     const { template } = monitor({ pollInterval: Duration.minutes(15) });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
@@ -417,6 +431,7 @@ describe('cdk-nag 3 AwsSolutions and Serverless', () => {
       'AwsSolutions-IAM5[Resource::*] TestStack/Storage/PollerRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*:*] TestStack/Storage/PollerRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:us-east-1:123456789012:function:*] TestStack/Storage/PollerRole',
+      'AwsSolutions-SNS2 TestStack/ObservedAlarmsTopic',
       'Serverless-EventBusDLQ TestStack/Storage/Schedule',
       'Serverless-LambdaAsyncFailureDestination TestStack/Storage/Poller',
       'Serverless-LambdaDLQ TestStack/Storage/Poller',

@@ -26,8 +26,15 @@ describe('cdk-nag 3 AwsSolutions and Serverless packs on an ObservedRestApi', ()
     new ObservedRestApi(stack, 'Api').addLambdaRoute('POST', '/orders', handler(stack), { authorizationType: apigateway.AuthorizationType.IAM });
     expect(acknowledgements(stack, 81, 'TestStack/Api')).toEqual([
       'AwsSolutions-APIG3 TestStack/Api',
-      'AwsSolutions-APIG6 TestStack/Api',
       'AwsSolutions-COG4 TestStack/Api',
+    ]);
+  });
+
+  test('the shared execution-logging role acknowledges only the managed policy made for it', () => {
+    const stack = testStack();
+    new ObservedRestApi(stack, 'Api').addLambdaRoute('POST', '/orders', handler(stack), { authorizationType: apigateway.AuthorizationType.IAM });
+    expect(acknowledgements(stack, 81, 'TestStack/ObservedApiGatewayAccount')).toEqual([
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs] TestStack/ObservedApiGatewayAccount/CloudWatchRole',
     ]);
   });
 
@@ -39,12 +46,11 @@ describe('cdk-nag 3 AwsSolutions and Serverless packs on an ObservedRestApi', ()
     expect(acknowledgements(stack, 81, 'TestStack/Api')).toContain('AwsSolutions-APIG4 TestStack/Api');
   });
 
-  test('with execution logging set, APIG6 is not acknowledged (the rule is met)', () => {
+  test('execution logging turned off is reported (APIG6 is met by default, not acknowledged)', () => {
     const stack = testStack();
-    new ObservedRestApi(stack, 'Api', { deployOptions: { loggingLevel: apigateway.MethodLoggingLevel.ERROR } })
+    new ObservedRestApi(stack, 'Api', { deployOptions: { loggingLevel: apigateway.MethodLoggingLevel.OFF } })
       .addLambdaRoute('POST', '/orders', handler(stack), { authorizationType: apigateway.AuthorizationType.IAM });
-    expect(acknowledgements(stack, 81, 'TestStack/Api')).not.toContain('AwsSolutions-APIG6 TestStack/Api');
-    expect(nagFindings(stack)).toEqual([]);
+    expect(nagFindings(stack)).toEqual(['error AwsSolutions-APIG6 TestStack/Api/DeploymentStage.prod/Resource']);
   });
 
   test('the packs still fire where the user gives a default up: tracing off is reported', () => {

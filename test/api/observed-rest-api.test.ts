@@ -29,13 +29,29 @@ describe('ObservedRestApi defaults', () => {
   const { api, stack } = apiWithRoute();
   const template = synth(stack);
 
-  test('a Regional endpoint, named after the stack and path so that its metrics are its own, and no account-wide CloudWatch role', () => {
+  test('a Regional endpoint, named after the stack and path so that its metrics are its own', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       Name: 'TestStack-Api',
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
-    template.resourceCountIs('AWS::ApiGateway::Account', 0);
     expect(api.restApiName).toBe('TestStack-Api');
+  });
+
+  test('execution logs at ERROR for every method, with the account role they need set first, retained', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })],
+    });
+    const accounts = template.findResources('AWS::ApiGateway::Account');
+    expect(Object.keys(accounts)).toHaveLength(1);
+    const [accountId, account] = Object.entries(accounts)[0];
+    expect(account).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    const roleId = account.Properties.CloudWatchRoleArn['Fn::GetAtt'][0];
+    const role = template.toJSON().Resources[roleId];
+    expect(role).toMatchObject({ Type: 'AWS::IAM::Role', DeletionPolicy: 'Retain' });
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain('service-role/AmazonAPIGatewayPushToCloudWatchLogs');
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'apigateway.amazonaws.com' });
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0];
+    expect(stage.DependsOn).toContain(accountId);
   });
 
   test('the stage traces with X-Ray and throttles every method at 1000 requests per second, burst 500', () => {
@@ -139,6 +155,27 @@ describe('ObservedRestApi overrides', () => {
     const template = synth(stack);
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['EDGE'] } });
     template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    // the API's own role (cloudWatchRole: true), not the stack's shared one
+    expect(Object.keys(template.findResources('AWS::ApiGateway::Account'))[0]).toMatch(/^ApiAccount/);
+  });
+
+  test('REST APIs of one stack share one account role; cloudWatchRole: false (the account has one) creates none', () => {
+    const stack = testStack();
+    for (const id of ['A', 'B']) new ObservedRestApi(stack, id).root.addMethod('GET', new apigateway.MockIntegration(), IAM);
+    synth(stack).resourceCountIs('AWS::ApiGateway::Account', 1);
+
+    const stated = testStack();
+    new ObservedRestApi(stated, 'Api', { cloudWatchRole: false }).root.addMethod('GET', new apigateway.MockIntegration(), IAM);
+    const template = synth(stated);
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR' })] });
+  });
+
+  test('the user\'s logging level wins', () => {
+    const stack = testStack();
+    new ObservedRestApi(stack, 'Api', { deployOptions: { loggingLevel: apigateway.MethodLoggingLevel.INFO } })
+      .root.addMethod('GET', new apigateway.MockIntegration(), IAM);
+    synth(stack).hasResourceProperties('AWS::ApiGateway::Stage', { MethodSettings: [Match.objectLike({ LoggingLevel: 'INFO' })] });
   });
 
   test('a name that would be too long keeps its tail behind a short hash, and stays unique', () => {

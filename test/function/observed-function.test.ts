@@ -51,7 +51,8 @@ describe('ObservedFunction defaults', () => {
       MaximumEventAgeInSeconds: 21600,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnFailureQueue'), 'Arn'] } } },
     });
-    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
+    // a dead-letter queue by its RedriveAllowPolicy (Control Tower's CT.SQS.PR.1 then asks it for no DLQ of its own)
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true, RedriveAllowPolicy: { redrivePermission: 'allowAll' } });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
     });
@@ -159,9 +160,9 @@ describe('ObservedFunction defaults', () => {
     });
   });
 
-  test('alarms have no actions unless a topic is given', () => {
+  test('with no topic given, alarms notify the stack\'s default topic (every alarm has an action)', () => {
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect(alarm.Properties.AlarmActions).toBeUndefined();
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ObservedAlarmsTopic/) }]);
     }
   });
 

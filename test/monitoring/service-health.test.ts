@@ -32,7 +32,7 @@ describe('ServiceHealth', () => {
     expect(top.DependsOn.length).toBeGreaterThan(0);
   });
 
-  test('the sendTo topic notifies through the service-health alarm; watched alarms have no actions unless their construct has its own topic', () => {
+  test('the sendTo topic pages through the service-health alarm; watched alarms notify the non-paging topic (else the default one) unless their construct has its own topic', () => {
     const app = new App();
     const stack = new Stack(app, 'Svc', { env: ENV });
     const alerts = new sns.Topic(stack, 'Alerts');
@@ -49,8 +49,27 @@ describe('ServiceHealth', () => {
     const plain = alarms.filter(a => a.Properties.AlarmName.startsWith('Svc/Plain/'));
     const paged = alarms.filter(a => a.Properties.AlarmName.startsWith('Svc/Paged/'));
     expect(plain.length).toBeGreaterThan(0);
-    for (const a of plain) expect(a.Properties.AlarmActions).toBeUndefined();
+    for (const a of plain) expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ObservedAlarmsTopic/) }]);
     for (const a of paged) expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Own/) }]);
+  });
+
+  test('with a non-paging topic, the watched alarms notify it, and only the service-health alarm pages', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    AlarmNotifications.sendTo(stack, new sns.Topic(stack, 'Pager'));
+    AlarmNotifications.sendNonPagingTo(stack, new sns.Topic(stack, 'Tickets'));
+    new ServiceHealth(stack, 'Health');
+    new ObservedFunction(stack, 'Fn', MINIMAL);
+    const template = Template.fromStack(stack);
+    const [top] = composites(stack);
+    expect(top.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Pager/) }]);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const a of alarms) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Tickets/) }]);
+      expect(a.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^Tickets/) }]);
+    }
+    template.resourceCountIs('AWS::SNS::Topic', 2);
   });
 
   test('a watch scope limits it to the constructs under that scope', () => {

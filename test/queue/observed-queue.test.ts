@@ -20,6 +20,11 @@ describe('ObservedQueue defaults', () => {
     expect(queue.deadLetterQueue?.queue.node.path).toBe('TestStack/Queue/DeadLetterQueue');
   });
 
+  test('the dead-letter queue declares itself one: allowAll, since the source queue\'s generated name cannot be named without a circular reference', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1209600, RedriveAllowPolicy: { redrivePermission: 'allowAll' } });
+    template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue(), RedriveAllowPolicy: Match.absent() });
+  });
+
   test('TLS is enforced on the queue and on its dead-letter queue', () => {
     template.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
@@ -73,6 +78,17 @@ describe('ObservedQueue options', () => {
     const template = synth(stack);
     template.resourcePropertiesCountIs('AWS::SQS::Queue', { FifoQueue: true }, 2);
     template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, RedrivePolicy: Match.objectLike({ maxReceiveCount: 8 }) });
+  });
+
+  test('with a queue name, the dead-letter queue allows only that queue to use it (byQueue)', () => {
+    const stack = testStack();
+    new ObservedQueue(stack, 'Queue', { queueName: 'orders.fifo', fifo: true });
+    synth(stack).hasResourceProperties('AWS::SQS::Queue', {
+      RedriveAllowPolicy: {
+        redrivePermission: 'byQueue',
+        sourceQueueArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sqs:us-east-1:123456789012:orders.fifo']] }],
+      },
+    });
   });
 
   test("the user's dead-letter queue is used and alarmed", () => {

@@ -32,6 +32,8 @@ describe('fn.consumeTableStream with the defaults', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProjectorOrdersStreamFailureQueue'), 'Arn'] } } },
     });
+    const [failureQueue] = Object.entries(template.findResources('AWS::SQS::Queue')).filter(([id]) => id.startsWith('ProjectorOrdersStreamFailureQueue'));
+    expect(failureQueue[1].Properties.RedriveAllowPolicy).toEqual({ redrivePermission: 'allowAll' });
   });
 
   test('the function is handed its marker attribute and value', () => {
