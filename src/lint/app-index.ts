@@ -66,7 +66,8 @@ export class AppIndex {
 export function memo<K, V>(compute: (index: AppIndex, key: K) => V): (index: AppIndex, key: K) => V {
   const lookup = (index: AppIndex, key: K): V => {
     const table = index.memoTable(lookup);
-    if (table.has(key)) return table.get(key) as V;
+    const known = table.get(key);
+    if (known !== undefined || table.has(key)) return known as V;
     const value = compute(index, key);
     table.set(key, value);
     return value;
