@@ -290,3 +290,24 @@ export function resourceAttribute(node: CfnResource, name: 'DeletionPolicy' | 'U
   if (overrides && name in overrides) return overrides[name];
   return name === 'DeletionPolicy' ? node.cfnOptions.deletionPolicy : node.cfnOptions.updateReplacePolicy;
 }
+
+/** A member of an object read from a typed L1 (camelCase) or from CloudFormation JSON (PascalCase). */
+export function member(obj: unknown, name: string): unknown {
+  if (typeof obj !== 'object' || obj === null) return undefined;
+  const o = obj as Record<string, unknown>;
+  if (name in o) return o[name];
+  const camel = name.charAt(0).toLowerCase() + name.slice(1);
+  if (camel in o) return o[camel];
+  const pascal = name.charAt(0).toUpperCase() + name.slice(1);
+  return o[pascal];
+}
+
+/** A JSON value as a list: `[]` when it is not one. */
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** The reference, when a value's parts are exactly one reference. */
+export function refOfParts(p: readonly Part[]): Ref | undefined {
+  return p.length === 1 && isRef(p[0]) ? p[0] : undefined;
+}

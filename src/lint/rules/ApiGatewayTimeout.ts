@@ -1,7 +1,10 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { RuleResult } from '../engine';
+import { apiIntegrationsOf } from '../index/apis';
+import { describeTimeout, timeoutSeconds } from '../index/functions';
+import { T } from '../resource-types';
 import { listOf } from '../text';
 
 /**
@@ -14,9 +17,9 @@ import { listOf } from '../text';
  */
 export function ApiGatewayTimeout(node: CfnResource, index: AppIndex): RuleResult {
   if (node.cfnResourceType !== T.function || index.isCdkInternal(node)) return NagRuleCompliance.NOT_APPLICABLE;
-  const integrations = index.apiIntegrationsOf(node);
+  const integrations = apiIntegrationsOf(index, node);
   if (integrations.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-  const timeout = index.timeoutSeconds(node);
+  const timeout = timeoutSeconds(node);
   if (timeout === undefined) return NagRuleCompliance.NOT_APPLICABLE;
   const over = integrations.filter(i => timeout * 1000 >= i.timeoutMs);
   if (over.length === 0) return NagRuleCompliance.COMPLIANT;
@@ -28,7 +31,7 @@ export function ApiGatewayTimeout(node: CfnResource, index: AppIndex): RuleResul
   return [{
     location: 'Properties/Timeout',
     level: timeout * 1000 > limitMs ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
-    message: `Function ${index.name(node)} has a timeout of ${index.describeTimeout(node)}, at or above the ${limit} s integration timeout (${source}) of ${where}. `
+    message: `Function ${index.name(node)} has a timeout of ${describeTimeout(node)}, at or above the ${limit} s integration timeout (${source}) of ${where}. `
       + `API Gateway answers 504 after ${limit} s while the function keeps running and billing, and clients that retry pile more invocations onto a function that is already slow. `
       + `Set the function's timeout below ${limit} s (at most ${Math.ceil(limit) - 1} s), or raise the integration's timeout where the API allows it.`,
   }];

@@ -1,8 +1,13 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { Finding, RuleResult } from '../engine';
 import { filterGlob, globsIntersect, Grant, grantsOn, iamGlob } from '../iam';
+import { bucketNotificationsOf } from '../index/buckets';
+import { roleOf } from '../index/functions';
+import { literalArn } from '../index/names';
+import { roleStatements } from '../index/roles';
+import { T } from '../resource-types';
 import { describeGrant, listOf } from '../text';
 
 /** Which S3 action puts an object event of each kind. */
@@ -21,17 +26,17 @@ const ACTIONS_BY_EVENT: { prefix: string; actions: string[] }[] = [
  */
 export function BucketSelfTrigger(node: CfnResource, index: AppIndex): RuleResult {
   if (node.cfnResourceType !== T.function || index.isCdkInternal(node)) return NagRuleCompliance.NOT_APPLICABLE;
-  const notifications = index.bucketNotificationsOf(node);
+  const notifications = bucketNotificationsOf(index, node);
   if (notifications.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-  const role = index.roleOf(node);
+  const role = roleOf(index, node);
   if (!role) return NagRuleCompliance.NOT_APPLICABLE;
-  const statements = index.statementsOf(role);
+  const statements = roleStatements(index, role);
   const hits = new Map<CfnResource, { keys: string[]; events: string[]; via: CfnResource; grant: Grant }>();
   for (const n of notifications) {
     if (n.prefix === undefined || n.suffix === undefined) continue;
     const actions = [...new Set(ACTIONS_BY_EVENT.filter(a => n.events.some(e => e === 's3:*' || e.startsWith(a.prefix))).flatMap(a => a.actions))];
     const filter = filterGlob(n.prefix, n.suffix);
-    const grant = grantsOn(statements, actions, n.bucket, index.literalArn(n.bucket), { objects: true })
+    const grant = grantsOn(statements, actions, n.bucket, literalArn(n.bucket), { objects: true })
       .find(g => g.match.keyPattern !== undefined && globsIntersect(iamGlob(g.match.keyPattern), filter));
     if (!grant) continue;
     const keys = n.prefix || n.suffix ? `keys${n.prefix ? ` starting with "${n.prefix}"` : ''}${n.prefix && n.suffix ? ' and' : ''}${n.suffix ? ` ending with "${n.suffix}"` : ''}` : 'every key';

@@ -1,11 +1,29 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, member, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { Finding, RuleResult } from '../engine';
-import { numberValue, prop, readJson } from '../values';
+import { alarmCoverage, WatchedMetric } from '../index/alarms';
+import { eventSource } from '../index/event-sources';
+import { functionOf } from '../index/functions';
+import { targetOf } from '../index/names';
+import { deadLetterQueueOf } from '../index/queues';
+import { T } from '../resource-types';
+import { member, numberValue, prop, readJson } from '../values';
 
-const EVENT_INVOKE_CONFIG = 'AWS::Lambda::EventInvokeConfig';
 const SQS_ARN = /^arn:[^:]*:sqs:[^:]*:[^:]*:(.+)$/;
+
+/** The function metrics every function needs an alarm on. */
+const FUNCTION_METRICS: readonly WatchedMetric[] = ['Errors', 'Throttles'].map(metricName => ({
+  namespace: 'AWS/Lambda', metricName, dimension: 'FunctionName', target: functionOf,
+}));
+
+/** The depth of a queue where failures land. */
+const QUEUE_DEPTH: WatchedMetric = {
+  namespace: 'AWS/SQS',
+  metricName: 'ApproximateNumberOfMessagesVisible',
+  dimension: 'QueueName',
+  target: (index, alarm, value) => targetOf(index, alarm, value, T.queue, /^(.+)$/),
+};
 
 /**
  * A function without a CloudWatch alarm on its `Errors` and on its `Throttles` metric, or a queue
@@ -27,7 +45,7 @@ export function MissingAlarms(node: CfnResource, index: AppIndex): RuleResult {
     case T.function: return functionAlarms(node, index);
     case T.queue: return deadLetterAlarm(node, index);
     case T.eventSourceMapping: return streamFailureAlarm(node, index);
-    case EVENT_INVOKE_CONFIG: return asyncFailureAlarm(node, index);
+    case T.eventInvokeConfig: return asyncFailureAlarm(node, index);
     default: return NagRuleCompliance.NOT_APPLICABLE;
   }
 }
@@ -55,7 +73,7 @@ function functionAlarms(fn: CfnResource, index: AppIndex): RuleResult {
 }
 
 function deadLetterAlarm(queue: CfnResource, index: AppIndex): RuleResult {
-  const dlq = index.deadLetterQueueOf(queue);
+  const dlq = deadLetterQueueOf(index, queue);
   if (dlq === undefined || typeof dlq === 'symbol') return NagRuleCompliance.NOT_APPLICABLE; // none, or cannot be traced
   if (watched(dlq, index)) return NagRuleCompliance.COMPLIANT;
   const receives = numberValue(queue, member(readJson(queue, prop(queue, 'RedrivePolicy')), 'maxReceiveCount'));
@@ -65,7 +83,7 @@ function deadLetterAlarm(queue: CfnResource, index: AppIndex): RuleResult {
 }
 
 function streamFailureAlarm(mapping: CfnResource, index: AppIndex): RuleResult {
-  const { kind, fn } = index.eventSource(mapping);
+  const { kind, fn } = eventSource(index, mapping);
   if ((kind !== 'dynamodb' && kind !== 'kinesis') || (fn && index.isCdkInternal(fn))) return NagRuleCompliance.NOT_APPLICABLE;
   const queue = queueOf(mapping, prop(mapping, 'DestinationConfig', 'OnFailure', 'Destination'), index);
   if (!queue) return NagRuleCompliance.NOT_APPLICABLE;
@@ -76,7 +94,7 @@ function streamFailureAlarm(mapping: CfnResource, index: AppIndex): RuleResult {
 }
 
 function asyncFailureAlarm(config: CfnResource, index: AppIndex): RuleResult {
-  const fn = index.functionOf(config, prop(config, 'FunctionName'));
+  const fn = functionOf(index, config, prop(config, 'FunctionName'));
   if (fn && index.isCdkInternal(fn)) return NagRuleCompliance.NOT_APPLICABLE;
   const queue = queueOf(config, prop(config, 'DestinationConfig', 'OnFailure', 'Destination'), index);
   if (!queue) return NagRuleCompliance.NOT_APPLICABLE;
@@ -98,19 +116,18 @@ function failureQueueFinding(queue: CfnResource, index: AppIndex, location: stri
 
 /** The metrics among Errors and Throttles that no alarm watches for the function. */
 function missingFunctionAlarms(fn: CfnResource, index: AppIndex): string[] {
-  return ['Errors', 'Throttles'].filter(metric => {
-    const c = index.alarmCoverage('AWS/Lambda', metric, 'FunctionName', (alarm, value) => index.functionOf(alarm, value));
+  return FUNCTION_METRICS.filter(metric => {
+    const c = alarmCoverage(index, metric);
     return !c.unknown && !c.all && !c.watched.has(fn);
-  });
+  }).map(metric => metric.metricName);
 }
 
 function queueOf(from: CfnResource, value: unknown, index: AppIndex): CfnResource | undefined {
-  return value === undefined ? undefined : index.targetOf(from, value, T.queue, SQS_ARN);
+  return value === undefined ? undefined : targetOf(index, from, value, T.queue, SQS_ARN);
 }
 
 /** Whether an alarm watches the queue's depth (or the coverage cannot be judged). */
 function watched(queue: CfnResource, index: AppIndex): boolean {
-  const c = index.alarmCoverage('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName',
-    (alarm, value) => index.targetOf(alarm, value, T.queue, /^(.+)$/));
+  const c = alarmCoverage(index, QUEUE_DEPTH);
   return c.unknown || c.all || c.watched.has(queue);
 }

@@ -1,8 +1,14 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { Finding, RuleResult } from '../engine';
 import { grantsOn } from '../iam';
+import { eventSourcesOf } from '../index/event-sources';
+import { roleOf } from '../index/functions';
+import { literalArn } from '../index/names';
+import { roleStatements } from '../index/roles';
+import { subscriptionsOf } from '../index/topics';
+import { T } from '../resource-types';
 import { describeGrant } from '../text';
 import { prop, stringValue } from '../values';
 
@@ -16,18 +22,18 @@ import { prop, stringValue } from '../values';
 export function QueueSelfTrigger(node: CfnResource, index: AppIndex): RuleResult {
   if (node.cfnResourceType !== T.function || index.isCdkInternal(node)) return NagRuleCompliance.NOT_APPLICABLE;
   const triggers: { target: CfnResource; kind: 'queue' | 'topic'; via: CfnResource }[] = [];
-  for (const s of index.eventSourcesOf(node)) {
+  for (const s of eventSourcesOf(index, node)) {
     if (s.kind === 'sqs' && s.source && s.enabled !== false) triggers.push({ target: s.source, kind: 'queue', via: s.mapping });
   }
-  for (const s of index.subscriptionsOf(node)) triggers.push({ target: s.topic, kind: 'topic', via: s.via });
+  for (const s of subscriptionsOf(index, node)) triggers.push({ target: s.topic, kind: 'topic', via: s.via });
   if (triggers.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-  const role = index.roleOf(node);
+  const role = roleOf(index, node);
   if (!role) return NagRuleCompliance.NOT_APPLICABLE; // an imported role: its policies are not in the app
-  const statements = index.statementsOf(role);
+  const statements = roleStatements(index, role);
   const findings: Finding[] = [];
   for (const t of triggers) {
     const actions = t.kind === 'queue' ? ['sqs:SendMessage'] : ['sns:Publish'];
-    const grants = grantsOn(statements, actions, t.target, index.literalArn(t.target));
+    const grants = grantsOn(statements, actions, t.target, literalArn(t.target));
     if (grants.length === 0) continue;
     const loop = stringValue(node, prop(node, 'RecursiveLoop')) === 'Allow'
       ? 'Its RecursiveLoop is Allow, so nothing stops the loop.'

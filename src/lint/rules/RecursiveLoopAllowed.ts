@@ -1,7 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { RuleResult } from '../engine';
+import { T } from '../resource-types';
 import { prop, stringValue } from '../values';
 
 /** A function whose `RecursiveLoop` is `Allow`: Lambda will not stop a loop through SQS, SNS or S3. */

@@ -1,7 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { RuleResult } from '../engine';
+import { eventSourcesOf } from '../index/event-sources';
+import { T } from '../resource-types';
 import { listOf } from '../text';
 import { numberValue, prop } from '../values';
 
@@ -27,11 +29,11 @@ export function ReservedConcurrency(node: CfnResource, index: AppIndex): RuleRes
     return [{
       location: 'Properties/ReservedConcurrentExecutions',
       message: `Function ${index.name(node)} has a reserved concurrency of 0: Lambda throttles every invocation, so it never runs`
-        + `${index.eventSourcesOf(node).length > 0 ? ' and its event sources pile up or dead-letter their messages' : ''}. `
+        + `${eventSourcesOf(index, node).length > 0 ? ' and its event sources pile up or dead-letter their messages' : ''}. `
         + 'Remove reservedConcurrentExecutions or set it above 0; if the function is switched off on purpose, acknowledge this rule on it.',
     }];
   }
-  const sources = index.eventSourcesOf(node)
+  const sources = eventSourcesOf(index, node)
     .filter(s => s.kind === 'sqs' && s.enabled === true)
     .map(s => {
       const maxRaw = prop(s.mapping, 'ScalingConfig', 'MaximumConcurrency');

@@ -1,7 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { RuleResult } from '../engine';
+import { ownerFunction } from '../index/functions';
+import { T } from '../resource-types';
 import { resourceAttribute } from '../values';
 
 const RETAINED = ['Retain', 'RetainExceptOnCreate'];
@@ -14,7 +16,7 @@ const RETAINED = ['Retain', 'RetainExceptOnCreate'];
  */
 export function RetainedVersions(node: CfnResource, index: AppIndex): RuleResult {
   if (node.cfnResourceType !== T.version) return NagRuleCompliance.NOT_APPLICABLE;
-  const fn = index.ownerFunction(node);
+  const fn = ownerFunction(index, node);
   if (fn && index.isCdkInternal(fn)) return NagRuleCompliance.NOT_APPLICABLE;
   const deletion = resourceAttribute(node, 'DeletionPolicy');
   const replace = resourceAttribute(node, 'UpdateReplacePolicy');

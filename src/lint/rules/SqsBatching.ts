@@ -1,7 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { RuleResult } from '../engine';
+import { eventSource } from '../index/event-sources';
+import { T } from '../resource-types';
 import { booleanValue, numberValue, parts, prop, stringValue } from '../values';
 
 /**
@@ -12,7 +14,7 @@ import { booleanValue, numberValue, parts, prop, stringValue } from '../values';
  */
 export function SqsBatching(node: CfnResource, index: AppIndex): RuleResult {
   if (node.cfnResourceType !== T.eventSourceMapping) return NagRuleCompliance.NOT_APPLICABLE;
-  const { kind, source: queue, fn } = index.eventSource(node);
+  const { kind, source: queue, fn } = eventSource(index, node);
   if (kind !== 'sqs' || (fn && index.isCdkInternal(fn))) return NagRuleCompliance.NOT_APPLICABLE;
   const batchRaw = prop(node, 'BatchSize');
   if (batchRaw === undefined) return NagRuleCompliance.COMPLIANT; // 10 by default for SQS

@@ -1,9 +1,12 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, member, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { RuleResult } from '../engine';
+import { eventSource } from '../index/event-sources';
+import { deadLetterQueueOf } from '../index/queues';
+import { T } from '../resource-types';
 import { listOf } from '../text';
-import { numberValue, prop, readJson } from '../values';
+import { member, numberValue, prop, readJson } from '../values';
 
 /** AWS's guidance for the maxReceiveCount of a queue that a Lambda event source consumes. */
 export const MIN_RECEIVES_FOR_LAMBDA = 5;
@@ -22,11 +25,11 @@ export function SqsMaxReceiveCount(node: CfnResource, index: AppIndex): RuleResu
   const receives = numberValue(node, member(readJson(node, raw), 'maxReceiveCount'));
   if (receives === undefined) return NagRuleCompliance.NOT_APPLICABLE;
   const consumers = index.ofType(T.eventSourceMapping)
-    .map(m => index.eventSource(m))
+    .map(m => eventSource(index, m))
     .filter(s => s.kind === 'sqs' && s.source === node && s.enabled !== false && s.fn && !index.isCdkInternal(s.fn));
   if (consumers.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
   if (receives >= MIN_RECEIVES_FOR_LAMBDA) return NagRuleCompliance.COMPLIANT;
-  const dlq = index.deadLetterQueueOf(node);
+  const dlq = deadLetterQueueOf(index, node);
   return [{
     location: 'Properties/RedrivePolicy',
     message: `Queue ${index.name(node)} is consumed by ${listOf(consumers.map(s => `function ${index.name(s.fn!)}`))} and moves a message to `

@@ -1,7 +1,10 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { RuleResult } from '../engine';
+import { eventSource } from '../index/event-sources';
+import { describeTimeout, timeoutSeconds } from '../index/functions';
+import { T } from '../resource-types';
 import { numberValue, prop } from '../values';
 
 /** SQS's visibility timeout when none is set. */
@@ -17,9 +20,9 @@ const DEFAULT_VISIBILITY_SECONDS = 30;
  */
 export function SqsVisibilityTimeout(node: CfnResource, index: AppIndex): RuleResult {
   if (node.cfnResourceType !== T.eventSourceMapping) return NagRuleCompliance.NOT_APPLICABLE;
-  const { kind, source: queue, fn } = index.eventSource(node);
+  const { kind, source: queue, fn } = eventSource(index, node);
   if (kind !== 'sqs' || !queue || !fn || index.isCdkInternal(fn)) return NagRuleCompliance.NOT_APPLICABLE;
-  const timeout = index.timeoutSeconds(fn);
+  const timeout = timeoutSeconds(fn);
   const windowRaw = prop(node, 'MaximumBatchingWindowInSeconds');
   const window = windowRaw === undefined ? 0 : numberValue(node, windowRaw);
   const visibilityRaw = prop(queue, 'VisibilityTimeout');
@@ -32,7 +35,7 @@ export function SqsVisibilityTimeout(node: CfnResource, index: AppIndex): RuleRe
     location: 'Properties/EventSourceArn',
     level: refused ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
     message: `Queue ${index.name(queue)} has a visibility timeout of ${visibility} s${visibilityRaw === undefined ? " (SQS's default)" : ''}, `
-      + `below the ${required} s its consumer ${index.name(fn)} needs (6 x the function's ${index.describeTimeout(fn)} timeout + ${window} s batching window). `
+      + `below the ${required} s its consumer ${index.name(fn)} needs (6 x the function's ${describeTimeout(fn)} timeout + ${window} s batching window). `
       + (refused ? 'It is even below the function\'s timeout: Lambda refuses such an event source, and the deployment fails. ' : '')
       + 'A message becomes visible again while its batch is still being processed, or retried after throttling, so it is delivered twice and its receives count toward maxReceiveCount. '
       + `Set the visibility timeout of ${index.name(queue)} to at least ${required} s, or lower the function's timeout.`,

@@ -1,7 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { RuleResult } from '../engine';
+import { eventSource } from '../index/event-sources';
+import { T } from '../resource-types';
 import { listOf } from '../text';
 import { booleanValue, numberValue, prop } from '../values';
 
@@ -15,7 +17,7 @@ import { booleanValue, numberValue, prop } from '../values';
  */
 export function StreamFailureHandling(node: CfnResource, index: AppIndex): RuleResult {
   if (node.cfnResourceType !== T.eventSourceMapping) return NagRuleCompliance.NOT_APPLICABLE;
-  const { kind, source, fn } = index.eventSource(node);
+  const { kind, source, fn } = eventSource(index, node);
   if ((kind !== 'dynamodb' && kind !== 'kinesis') || (fn && index.isCdkInternal(fn))) return NagRuleCompliance.NOT_APPLICABLE;
   const missing: string[] = [];
   const fixes: string[] = [];

@@ -1,8 +1,13 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { RuleResult } from '../engine';
 import { grantsOn } from '../iam';
+import { eventSource } from '../index/event-sources';
+import { roleOf } from '../index/functions';
+import { literalArn } from '../index/names';
+import { roleStatements } from '../index/roles';
+import { T } from '../resource-types';
 import { describeGrant, listOf } from '../text';
 import { prop } from '../values';
 
@@ -20,12 +25,12 @@ const WRITE_ACTIONS = [
  */
 export function TableStreamSelfWrite(node: CfnResource, index: AppIndex): RuleResult {
   if (node.cfnResourceType !== T.eventSourceMapping) return NagRuleCompliance.NOT_APPLICABLE;
-  const { kind, source: table, fn } = index.eventSource(node);
+  const { kind, source: table, fn } = eventSource(index, node);
   if (kind !== 'dynamodb' || !table || !fn || index.isCdkInternal(fn)) return NagRuleCompliance.NOT_APPLICABLE;
   if (prop(node, 'FilterCriteria') !== undefined) return NagRuleCompliance.COMPLIANT;
-  const role = index.roleOf(fn);
+  const role = roleOf(index, fn);
   if (!role) return NagRuleCompliance.NOT_APPLICABLE;
-  const grants = grantsOn(index.statementsOf(role), WRITE_ACTIONS, table, index.literalArn(table));
+  const grants = grantsOn(roleStatements(index, role), WRITE_ACTIONS, table, literalArn(table));
   if (grants.length === 0) return NagRuleCompliance.COMPLIANT;
   const actions = [...new Set(grants.map(g => g.action))];
   return [{

@@ -1,16 +1,16 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, asArray, member, T } from '../app-index';
+import { AppIndex } from '../app-index';
 import { Finding, RuleResult } from '../engine';
-import { isRef, Part, parts, partsIn, prop, readJson, UNKNOWN } from '../values';
-
-const PERMISSION = 'AWS::Lambda::Permission';
-const EVENT_RULE = 'AWS::Events::Rule';
+import { aliasesOf } from '../index/functions';
+import { byName } from '../index/names';
+import { T } from '../resource-types';
+import { asArray, isRef, member, Part, parts, partsIn, prop, readJson, UNKNOWN } from '../values';
 
 /** Where each kind of invoker names the function it invokes, and how to say what it is. */
 const INVOKERS: { [type: string]: { what: string; targets(node: CfnResource): Part[][] } } = {
   [T.eventSourceMapping]: { what: 'Event source mapping', targets: n => [parts(n, prop(n, 'FunctionName'))] },
-  [PERMISSION]: { what: 'Permission', targets: n => [parts(n, prop(n, 'FunctionName'))] },
+  [T.permission]: { what: 'Permission', targets: n => [parts(n, prop(n, 'FunctionName'))] },
   [T.restMethod]: { what: 'API Gateway method', targets: n => [parts(n, prop(n, 'Integration', 'Uri'))] },
   [T.httpIntegration]: { what: 'API Gateway integration', targets: n => [parts(n, prop(n, 'IntegrationUri'))] },
   [T.subscription]: { what: 'SNS subscription', targets: n => [parts(n, prop(n, 'Endpoint'))] },
@@ -19,7 +19,7 @@ const INVOKERS: { [type: string]: { what: string; targets(node: CfnResource): Pa
     targets: n => asArray(member(readJson(n, prop(n, 'NotificationConfiguration')), 'LambdaFunctionConfigurations'))
       .map(c => partsIn(member(c, 'LambdaFunctionArn'))),
   },
-  [EVENT_RULE]: { what: 'EventBridge rule', targets: n => asArray(readJson(n, prop(n, 'Targets'))).map(t => partsIn(member(t, 'Arn'))) },
+  [T.eventRule]: { what: 'EventBridge rule', targets: n => asArray(readJson(n, prop(n, 'Targets'))).map(t => partsIn(member(t, 'Arn'))) },
 };
 
 /**
@@ -38,8 +38,8 @@ export function UnqualifiedInvoke(node: CfnResource, index: AppIndex): RuleResul
   for (const target of invoker.targets(node)) {
     const unqualified = unqualifiedFunction(target, index);
     if (!unqualified || index.isCdkInternal(unqualified.fn)) continue;
-    if (node.cfnResourceType === PERMISSION && parts(node, prop(node, 'SourceArn')).some(isRef)) continue;
-    const provisioned = index.aliasesOf(unqualified.fn).filter(a => prop(a, 'ProvisionedConcurrencyConfig') !== undefined);
+    if (node.cfnResourceType === T.permission && parts(node, prop(node, 'SourceArn')).some(isRef)) continue;
+    const provisioned = aliasesOf(index, unqualified.fn).filter(a => prop(a, 'ProvisionedConcurrencyConfig') !== undefined);
     if (provisioned.length === 0) continue;
     const carriers = provisioned.map(a => `${a.cfnResourceType === T.alias ? 'alias' : 'version'} ${index.name(a)}`).join(', ');
     findings.push({
@@ -69,6 +69,6 @@ function unqualifiedFunction(p: readonly Part[], index: AppIndex): { fn: CfnReso
   // a literal ARN or name: arn:...:function:name[:qualifier], or name[:qualifier]
   const m = /^(?:arn:[^:]*:lambda:[^:]*:[^:]*:function:)?([^:/]+)(?::([^:/]+))?$/.exec(p[0]);
   if (!m || (m[2] !== undefined && m[2] !== '$LATEST')) return undefined;
-  const fn = index.byName(T.function, m[1]);
+  const fn = byName(index, T.function, m[1]);
   return fn ? { fn, latest: m[2] === '$LATEST' } : undefined;
 }
