@@ -14,8 +14,10 @@ trap 'rm -rf "$work"' EXIT
 cp "$repo/.ci/consumer/app.ts" "$repo/.ci/consumer/tsconfig.json" "$work/"
 cd "$work"
 printf '{ "name": "consumer-app", "version": "0.0.0", "private": true }\n' > package.json
+# the Control Tower rules (cfn-guard) at the version the repository tests with
+validator="@cdklabs/cdk-validator-cfnguard@$(node -p "require('$repo/package.json').devDependencies['@cdklabs/cdk-validator-cfnguard']")"
 npm install --no-audit --no-fund --loglevel=error \
-  "aws-cdk-lib@$cdk_version" "constructs@^10.5.1" "cdk-nag@^3" "@types/node@^20" "$tarball"
+  "aws-cdk-lib@$cdk_version" "constructs@^10.5.1" "cdk-nag@^3" "@types/node@^20" "$validator" "$tarball"
 echo "aws-cdk-lib $(node -p 'require("aws-cdk-lib/package.json").version'), cdk-observed $(node -p 'require("cdk-observed/package.json").version') from $(basename "$tarball")"
 
 # type-check against the package's declarations, as a TypeScript user's build does
