@@ -45,4 +45,4 @@ export function consumers(stack: Stack, pairs: number, prefix = ''): ObservedFun
   return fns;
 }
 
-export const alarmsIn = (t: TemplateStats) => Object.values(t.json.Resources).filter((r: any) => r.Type === 'AWS::CloudWatch::Alarm').length;
+export const alarmsIn = (t: TemplateStats) => Object.values(t.json.Resources ?? {}).filter((r: any) => r.Type === 'AWS::CloudWatch::Alarm').length;
