@@ -1,4 +1,6 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnElement, CfnParameter, CfnResource, ISynthesisSession, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AlarmPlacement, AlarmPlacementMode, ResolvedPlacement } from './alarm-placement';
 import { alarmsUnder } from '../core/alarm-registry';
@@ -10,6 +12,8 @@ interface Counts {
   readonly bytes: number;
   /** Alarms and metric filters in the template. */
   readonly alarmResources: number;
+  /** Their bytes in the template, when known. */
+  readonly alarmBytes: number;
 }
 
 /** How full the fix's suggestion fills a nested alarm stack: hashing spreads owners unevenly. */
@@ -26,15 +30,35 @@ const CHECKED = new WeakSet<Stack>();
 export function checkLimitsAtSynth(stack: Stack, placement: ResolvedPlacement, nestedAlarmStack: boolean): void {
   if (CHECKED.has(stack)) return;
   CHECKED.add(stack);
-  stack.node.addValidation({ validate: () => limitErrors(stack, placement, nestedAlarmStack) });
+  stack.node.addValidation({ validate: () => limitErrors(stack, placement, nestedAlarmStack, countsOf(stack, 0)) });
+  checkBytesWhenWritten(stack, placement, nestedAlarmStack);
 }
 
-function limitErrors(stack: Stack, placement: ResolvedPlacement, nestedAlarmStack: boolean): string[] {
-  const counts = countsOf(stack);
+/**
+ * The template's size is known exactly once CDK has written it: the stack's own template
+ * synthesis is wrapped to measure the file and fail the synth when it passes 1 MB (rendering the
+ * template a second time in the validation would cost a quarter of the synth time).
+ */
+function checkBytesWhenWritten(stack: Stack, placement: ResolvedPlacement, nestedAlarmStack: boolean): void {
+  const target = stack as unknown as { _synthesizeTemplate?: (session: ISynthesisSession, ...rest: unknown[]) => void };
+  const synthesize = target._synthesizeTemplate;
+  if (typeof synthesize !== 'function') return;
+  target._synthesizeTemplate = function (this: Stack, session: ISynthesisSession, ...rest: unknown[]) {
+    synthesize.call(this, session, ...rest);
+    const file = path.join(session.assembly.outdir, stack.templateFile);
+    const bytes = fs.statSync(file).size;
+    if (bytes <= AlarmPlacement.TEMPLATE_BYTES_LIMIT) return;
+    const resources = Object.values<{ Type?: string }>(JSON.parse(fs.readFileSync(file, 'utf8')).Resources ?? {});
+    const alarmBytes = resources.filter(isAlarmResource).reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r, undefined, 1)), 0);
+    throw new Error(`Synthesis failed: ${limitErrors(stack, placement, nestedAlarmStack, { ...countsOf(stack, bytes), alarmBytes }).join('\n')}`);
+  };
+}
+
+function limitErrors(stack: Stack, placement: ResolvedPlacement, nestedAlarmStack: boolean, counts: Counts): string[] {
   const over: string[] = [];
   if (counts.resources > AlarmPlacement.STACK_RESOURCE_LIMIT) over.push(`${counts.resources} resources (CloudFormation allows ${AlarmPlacement.STACK_RESOURCE_LIMIT})`);
   if (stack.nested && counts.parameters > AlarmPlacement.STACK_PARAMETER_LIMIT) over.push(`${counts.parameters} parameters (CloudFormation allows ${AlarmPlacement.STACK_PARAMETER_LIMIT}; one per value it takes from its parent)`);
-  if (counts.bytes > AlarmPlacement.TEMPLATE_BYTES_LIMIT) over.push(`${counts.bytes} bytes (CloudFormation allows ${AlarmPlacement.TEMPLATE_BYTES_LIMIT})`);
+  if (counts.bytes > AlarmPlacement.TEMPLATE_BYTES_LIMIT) over.push(`${counts.bytes} bytes (CloudFormation allows ${AlarmPlacement.TEMPLATE_BYTES_LIMIT}; the template as written)`);
   if (over.length === 0) return [];
   const where = configureCall(placement);
   if (nestedAlarmStack) {
@@ -46,12 +70,12 @@ function limitErrors(stack: Stack, placement: ResolvedPlacement, nestedAlarmStac
   }
   const head = `${stack.node.path}: the template has ${over.join(', ')}; ${counts.alarmResources} of its resources are alarms and the metric filters that feed them. Alarms stay where their placement puts them and are never moved to make room.`;
   const own = counts.resources - counts.alarmResources;
-  const ownBytes = counts.bytes * own / Math.max(1, counts.resources);
+  const ownBytes = counts.bytes - counts.alarmBytes;
   const alarmsCannotHelp = counts.alarmResources === 0
     || (counts.resources > AlarmPlacement.STACK_RESOURCE_LIMIT && own >= AlarmPlacement.STACK_RESOURCE_LIMIT - 10)
     || ownBytes >= AlarmPlacement.TEMPLATE_BYTES_LIMIT * 0.95;
   if (alarmsCannotHelp) {
-    return [`${head} ${own} resources are the stack's own, so moving alarms cannot make room: split the stack, or create fewer resources per construct (e.g. asyncFailureQueue: false for functions that are only invoked synchronously or by event source mappings).`];
+    return [`${head} ${own} resources${counts.bytes > 0 ? ` (${ownBytes} bytes)` : ''} are the stack's own, so moving alarms cannot make room: split the stack, or create fewer resources per construct (e.g. asyncFailureQueue: false for functions that are only invoked synchronously or by event source mappings).`];
   }
   const suggested = suggestedAlarmStacks(stack, counts);
   const fix = placement.mode === AlarmPlacementMode.MONITORING_STACK
@@ -68,7 +92,7 @@ function suggestedAlarmStacks(stack: Stack, counts: Counts): number {
   const need = Math.max(
     counts.alarmResources / AlarmPlacement.STACK_RESOURCE_LIMIT,
     2 * owners / AlarmPlacement.STACK_PARAMETER_LIMIT,
-    counts.bytes * (counts.alarmResources / Math.max(1, counts.resources)) / AlarmPlacement.TEMPLATE_BYTES_LIMIT,
+    counts.alarmBytes / AlarmPlacement.TEMPLATE_BYTES_LIMIT,
   );
   return Math.min(AlarmPlacement.MAX_ALARM_STACKS, Math.max(1, Math.ceil(need / SUGGESTED_FILL)));
 }
@@ -81,31 +105,25 @@ function alarmsIn(stack: Stack) {
   return alarmsUnder(stack.node.root).filter(r => Stack.of(r.alarm) === stack);
 }
 
-/**
- * The stack's counts as its template will have them: resources from the construct tree,
- * parameters and bytes from the template itself, rendered as CDK writes it (indented by one
- * space unless the stack suppresses indentation).
- */
-function countsOf(stack: Stack): Counts {
-  const resources = cfnResources(stack);
-  const alarmResources = resources.filter(r => r.cfnResourceType === 'AWS::CloudWatch::Alarm' || r.cfnResourceType === 'AWS::Logs::MetricFilter').length;
-  const template = (stack as unknown as { _toCloudFormation(): { Parameters?: object } })._toCloudFormation();
-  const indent = (stack as unknown as { _suppressTemplateIndentation?: boolean })._suppressTemplateIndentation ? undefined : 1;
-  return {
-    resources: resources.length,
-    parameters: Object.keys(template.Parameters ?? {}).length,
-    bytes: Buffer.byteLength(JSON.stringify(template, undefined, indent)),
-    alarmResources,
-  };
+/** The stack's counts: resources and parameters from the construct tree (after prepare), bytes when known. */
+function countsOf(stack: Stack, bytes: number): Counts {
+  const elements = cfnElements(stack);
+  const resources = elements.filter(CfnResource.isCfnResource);
+  const alarmResources = resources.filter(r => isAlarmResource({ Type: r.cfnResourceType })).length;
+  return { resources: resources.length, parameters: elements.filter(e => e instanceof CfnParameter).length, bytes, alarmResources, alarmBytes: 0 };
 }
 
-/** Resources in the stack's own template (a nested stack counts as its one AWS::CloudFormation::Stack). */
-function cfnResources(stack: Stack): CfnResource[] {
-  const found: CfnResource[] = [];
+function isAlarmResource(r: { Type?: string }): boolean {
+  return r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::Logs::MetricFilter';
+}
+
+/** The elements of the stack's own template (a nested stack counts as its one AWS::CloudFormation::Stack). */
+function cfnElements(stack: Stack): CfnElement[] {
+  const found: CfnElement[] = [];
   const visit = (scope: IConstruct): void => {
     for (const child of scope.node.children) {
       if (Stack.isStack(child)) continue;
-      if (CfnResource.isCfnResource(child)) found.push(child);
+      if (CfnElement.isCfnElement(child)) found.push(child);
       visit(child);
     }
   };

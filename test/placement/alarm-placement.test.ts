@@ -1,4 +1,4 @@
-import { App, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmNotifications, ObservedFunction, ObservedQueue } from '../../src';
@@ -43,6 +43,16 @@ describe('SAME_STACK placement (the default)', () => {
       fn.consumeQueue(new ObservedQueue(stack, `Queue${i}`));
     }
     expect(() => app.synth()).toThrow(/OwnTooLarge: the template has \d+ resources.* \d+ resources are the stack's own, so moving alarms cannot make room: split the stack/);
+  });
+});
+
+describe('the 1 MB limit', () => {
+  test('a template over 1,000,000 bytes as written fails the synth with its size and the fix', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Heavy', { env: ENV });
+    consumers(stack, 1);
+    new CfnResource(stack, 'Big', { type: 'Custom::Big', properties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x', Data: 'x'.repeat(1_000_000) } });
+    expect(() => app.synth()).toThrow(/Heavy: the template has 10\d{5} bytes \(CloudFormation allows 1000000; the template as written\); 11 of its resources are alarms and the metric filters that feed them\. Alarms stay where their placement puts them and are never moved to make room\. 10 resources \(10\d{5} bytes\) are the stack's own, so moving alarms cannot make room: split the stack/);
   });
 });
 
