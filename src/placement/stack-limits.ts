@@ -63,8 +63,13 @@ function limitErrors(stack: Stack, placement: ResolvedPlacement, nestedAlarmStac
   const where = configureCall(placement);
   if (nestedAlarmStack) {
     const owners = new Set(alarmsIn(stack).map(r => r.owner.node.path)).size;
-    const need = Math.max(counts.resources / AlarmPlacement.STACK_RESOURCE_LIMIT, counts.parameters / AlarmPlacement.STACK_PARAMETER_LIMIT, counts.bytes / AlarmPlacement.TEMPLATE_BYTES_LIMIT);
-    const suggested = Math.min(AlarmPlacement.MAX_ALARM_STACKS, Math.max(placement.alarmStacks + 1, Math.ceil(placement.alarmStacks * need / SUGGESTED_FILL)));
+    const need = Math.max(
+      counts.resources / AlarmPlacement.STACK_RESOURCE_LIMIT,
+      counts.parameters / AlarmPlacement.STACK_PARAMETER_LIMIT,
+      counts.bytes / AlarmPlacement.TEMPLATE_BYTES_LIMIT,
+    );
+    const stacks = Math.max(placement.alarmStacks + 1, Math.ceil(placement.alarmStacks * need / SUGGESTED_FILL));
+    const suggested = Math.min(AlarmPlacement.MAX_ALARM_STACKS, stacks);
     return [`${stack.node.path}: the nested alarm stack has ${over.join(', ')}. It holds the alarms of the ${owners} observed constructs whose construct paths hash to it. `
       + `Fix: raise alarmStacks of ${where} from ${placement.alarmStacks} to ${suggested}. Only the constructs whose hash picks a new stack move, under new alarm names, so the change deploys (README: "Where alarms live").`];
   }

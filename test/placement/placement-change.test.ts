@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
-import { AlarmPlacement, AlarmPlacementMode, AlarmPlacementOptions } from '../../src';
 import { consumers, ENV, newApp, synthAll } from './placement-app';
+import { AlarmPlacement, AlarmPlacementMode, AlarmPlacementOptions } from '../../src';
 
 /** Alarm name -> the template that creates it, for the app under one placement. */
 function deployedNames(configure: (monitoring: Stack) => AlarmPlacementOptions | undefined): Map<string, string> {

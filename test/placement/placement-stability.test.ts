@@ -45,7 +45,11 @@ const scenario = fc.record({
 type Deployed = Map<string, { file: string; logicalId: string; json: string }>;
 
 const DOCUMENTED = /^.+: the (template|nested alarm stack) has .*CloudFormation allows \d+.*(Fix: .*AlarmPlacement|split the stack)/m;
-const LIMITS = { resources: AlarmPlacement.STACK_RESOURCE_LIMIT, parameters: AlarmPlacement.STACK_PARAMETER_LIMIT, bytes: AlarmPlacement.TEMPLATE_BYTES_LIMIT };
+const LIMITS = {
+  resources: AlarmPlacement.STACK_RESOURCE_LIMIT,
+  parameters: AlarmPlacement.STACK_PARAMETER_LIMIT,
+  bytes: AlarmPlacement.TEMPLATE_BYTES_LIMIT,
+};
 
 function build(placements: readonly Placement[], stacks: Item[][]): App {
   const app = new App({
@@ -83,7 +87,8 @@ function synth(app: App): Deployed | string {
       const parameters = Object.keys(template.Parameters ?? {}).length;
       const bytes = Buffer.byteLength(text);
       const where = `${file}: ${resources} resources, ${parameters} parameters, ${bytes} bytes`;
-      expect({ where, within: resources <= LIMITS.resources && parameters <= LIMITS.parameters && bytes <= LIMITS.bytes }).toEqual({ where, within: true });
+      const within = resources <= LIMITS.resources && parameters <= LIMITS.parameters && bytes <= LIMITS.bytes;
+      expect({ where, within }).toEqual({ where, within: true });
       for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
         if (resource.Type !== 'AWS::CloudWatch::Alarm') continue;
         const name: string = resource.Properties.AlarmName;
@@ -100,10 +105,13 @@ function synth(app: App): Deployed | string {
 
 function apply(stacks: Item[][], o: Op, next: () => string): void {
   const items = stacks[o.stack];
-  if (o.op === 'add') items.splice(o.at % (items.length + 1), 0, { kind: o.kind, id: next() });
-  else if (items.length === 0) return;
-  else if (o.op === 'remove') items.splice(o.at % items.length, 1);
-  else {
+  if (o.op === 'add') {
+    items.splice(o.at % (items.length + 1), 0, { kind: o.kind, id: next() });
+  } else if (items.length === 0) {
+    return;
+  } else if (o.op === 'remove') {
+    items.splice(o.at % items.length, 1);
+  } else {
     const a = o.at % items.length;
     const b = o.with % items.length;
     [items[a], items[b]] = [items[b], items[a]];
