@@ -9,9 +9,12 @@ export const ENV = { account: '123456789012', region: 'us-east-1' };
 
 export interface TemplateStats { file: string; resources: number; parameters: number; bytes: number; json: any }
 
-/** An app that writes its cloud assembly to a fresh temporary directory. */
+/**
+ * An app that writes its cloud assembly to a fresh temporary directory, without aws-cdk-lib's
+ * schema validation of every template (most of synth time; these tests are about placement).
+ */
 export function newApp(): App {
-  return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'placement-')) });
+  return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'placement-')), builtinCloudFormationValidation: false });
 }
 
 /** Synthesizes the app and reads every template it wrote (nested ones too), then removes them. */
