@@ -33,8 +33,15 @@ const CHILD = {
       Type: 'AWS::CloudWatch::Alarm',
       Properties: {
         AlarmName: { 'Fn::Sub': '${FnName}-errors' },
-        Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'FnName' } }],
-        Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'FnName' } }],
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
       },
     },
   },
@@ -63,7 +70,8 @@ describe('templates read as one', () => {
 
   test('an error of the function fires the nested alarm and the parent\'s composite over it', () => {
     const r = AlarmSimulator.fromTemplateFile(path.join(dir, 'parent.json')).simulate({
-      minutes: 5, onsetMinute: 2,
+      minutes: 5,
+      onsetMinute: 2,
       series: [{ namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: '${Fn}' }, data: [0, 0, 1, 1, 0] }],
     });
     const errors = r.alarms.find(a => a.logicalId === 'Child/Errors')!;
