@@ -8,7 +8,7 @@ import { attachNotifications } from './alarm-notifications';
 import { AlarmOptions } from './alarm-options';
 import { registerAlarm, isCritical } from './alarm-registry';
 import { checkInteger, checkRange, invalidProp } from './errors';
-import { AlarmPlan, alarmScope } from '../placement/alarm-scope';
+import { alarmHome } from '../placement/alarm-scope';
 
 /** What a construct tells the builder about itself. */
 export interface AlarmTarget<K extends string> {
@@ -85,13 +85,13 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
   }
   if (planned.length === 0) return [];
 
-  // where the alarms live (the owner's stack, a nested stack, a monitoring stack) is decided
-  // once per owner, now, from what they will add to the stack that holds them
-  const scope = alarmScope(owner, planOf(planned.map(p => p.key), planned.map(p => p.entry), target));
+  // where the alarms live (beside the owner, a nested alarm stack, a monitoring stack): a pure
+  // function of the owner's path and the configured placement
+  const { scope, livesIn } = alarmHome(owner);
   const alarms: Alarm[] = [];
   for (const { key, entry, effective, threshold } of planned) {
     const alarm = new Alarm(scope, `${entry.id}Alarm`, {
-      alarmName: alarmName(owner, entry.id),
+      alarmName: alarmName(owner, entry.id, livesIn),
       alarmDescription: alarmDescription(entry, effective, owner.node.path),
       metric: metricFor(key, entry, target, threshold, effective.period, scope),
       threshold,
@@ -106,25 +106,6 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
     alarms.push(alarm);
   }
   return alarms;
-}
-
-/** Template bytes per alarm besides its name and description: a conservative estimate (the limit check counts resources and parameters exactly). */
-const ALARM_BYTES = 1_000;
-const METRIC_BYTES = 350;
-const METRIC_FILTER_BYTES = 900;
-
-/** What the alarms of one owner add to the stack that holds them. */
-function planOf<K extends string>(keys: K[], entries: AlarmEntry[], target: AlarmTarget<K>): AlarmPlan {
-  const sources = entries.flatMap(e => e.math ? Object.values(e.math.metrics) : [e.metric!]);
-  const logDerived = new Set(sources.filter(s => s.namespace === LOG_DERIVED).map(s => s.metricName)).size;
-  // every distinct token in the dimensions is a value from the owner's stack; a log-derived
-  // metric adds the log group
-  const tokens = new Set<string>();
-  const dimensionSets = [target.dimensions, ...keys.map(k => target.dimensionsFor?.(k))];
-  for (const dims of dimensionSets) for (const v of Object.values(dims ?? {})) if (Token.isUnresolved(v)) tokens.add(v);
-  const references = tokens.size + (logDerived > 0 ? 1 : 0);
-  const bytes = entries.length * (ALARM_BYTES + 255 + 1024) + sources.length * METRIC_BYTES + logDerived * METRIC_FILTER_BYTES;
-  return { resources: entries.length + logDerived, references, bytes };
 }
 
 /** CloudWatch allows alarm descriptions of up to 1024 characters. */

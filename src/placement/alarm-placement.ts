@@ -1,20 +1,24 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { alarmsUnder } from '../core/alarm-registry';
+import { checkInteger, checkRange, invalidProp } from '../core/errors';
 
 /** Where the alarms of observed constructs live. */
 export enum AlarmPlacementMode {
   /**
-   * In the owner's stack while the stack is small; once its alarms would pass
-   * `maxAlarmResourcesInStack` (or the stack would come near 500 resources), every further alarm
-   * of that stack goes to nested stacks that stay within CloudFormation's limits.
+   * Beside the resource they watch, in the owner's stack. When that stack passes CloudFormation's
+   * limits (500 resources, 1 MB) the synth fails, naming the stack, the counts and the fix; alarms
+   * are never moved to make room.
    */
-  AUTO = 'AUTO',
-  /** Always in the owner's stack (checked at synth against the 500-resource limit). */
   SAME_STACK = 'SAME_STACK',
-  /** Always in nested stacks of the owner's stack. */
+  /**
+   * In `alarmStacks` nested stacks of the owner's stack (`ObservedAlarms1` ...): each owner's
+   * alarms go to the one its construct path hashes to, whatever else is in the stack.
+   */
   NESTED_STACKS = 'NESTED_STACKS',
-  /** In `monitoringStack` (and its nested stacks once it fills up). */
+  /**
+   * In `monitoringStack`; with `alarmStacks`, in that many nested stacks of it, by the same hash.
+   */
   MONITORING_STACK = 'MONITORING_STACK',
 }
 
@@ -23,7 +27,7 @@ export interface AlarmPlacementOptions {
   /**
    * Where alarms live.
    *
-   * @default AlarmPlacementMode.AUTO
+   * @default AlarmPlacementMode.SAME_STACK
    */
   readonly mode?: AlarmPlacementMode;
 
@@ -36,33 +40,38 @@ export interface AlarmPlacementOptions {
   readonly monitoringStack?: Stack;
 
   /**
-   * With AUTO: how many alarm resources (alarms and the metric filters that feed them) a stack
-   * keeps itself before further alarms go to nested stacks. The rest of the 500 resources stays
-   * free for the stack's own resources, including those created after the alarms. 0 sends every
-   * alarm to nested stacks.
+   * How many nested alarm stacks share the alarms (1-100). An owner's alarms go to the nested
+   * stack its construct path hashes to (rendezvous hashing), so adding, removing or reordering
+   * other constructs never moves them. Changing this number moves only the owners whose hash
+   * picks another stack (about 1 in N+1 when raising N to N+1), under new alarm names, so the
+   * change deploys. Give it room: a nested stack holds at most 500 resources and 200 parameters.
    *
-   * @default 50
+   * @default - required with NESTED_STACKS; with MONITORING_STACK the alarms live in the monitoring stack itself
    */
-  readonly maxAlarmResourcesInStack?: number;
+  readonly alarmStacks?: number;
 }
 
 /** The placement that applies to a construct, resolved. */
 export interface ResolvedPlacement {
   readonly mode: AlarmPlacementMode;
   readonly monitoringStack?: Stack;
-  readonly maxAlarmResourcesInStack: number;
+  /** Nested alarm stacks; 0: none, the alarms live in the holding stack itself. */
+  readonly alarmStacks: number;
+  /** The scope `configure` was called on (for error messages). */
+  readonly configuredOn?: IConstruct;
 }
 
 const CONFIGURED = new WeakMap<IConstruct, ResolvedPlacement>();
 
 /**
  * The one place where an app says where the alarms of observed constructs live. Without a call,
- * every scope uses AUTO: alarms stay in small stacks and go to nested stacks in large ones, so
- * that every stack stays within CloudFormation's 500 resources, 200 parameters and 1 MB.
+ * alarms live beside the resources they watch (SAME_STACK), and a stack that would pass
+ * CloudFormation's limits fails the synth with the fix.
  *
- * The nearest configured scope (an app, a stack, a construct) wins. Alarms are placed when they
- * are created (constructs cannot move later), so configure a scope before creating observed
- * constructs in it.
+ * Where an owner's alarms live is a pure function of the owner's construct path and of this
+ * configuration: never of construction order or of what else is in the stack. The nearest
+ * configured scope (an app, a stack, a construct) wins. Configure a scope before creating
+ * observed constructs in it.
  */
 export class AlarmPlacement {
   /** CloudFormation's maximum number of resources in one stack. */
@@ -74,37 +83,44 @@ export class AlarmPlacement {
   /** CloudFormation's maximum number of parameters in one stack (each reference from a nested stack to its parent is one). */
   public static readonly STACK_PARAMETER_LIMIT = 200;
 
-  /** The default of `maxAlarmResourcesInStack`. */
-  public static readonly DEFAULT_MAX_ALARM_RESOURCES_IN_STACK = 50;
+  /** The largest `alarmStacks`. */
+  public static readonly MAX_ALARM_STACKS = 100;
 
   /**
    * Say where the alarms of the observed constructs under `scope` live.
    */
   public static configure(scope: IConstruct, options: AlarmPlacementOptions): void {
-    const mode = options.mode ?? AlarmPlacementMode.AUTO;
-    const max = options.maxAlarmResourcesInStack ?? AlarmPlacement.DEFAULT_MAX_ALARM_RESOURCES_IN_STACK;
+    const mode = options.mode ?? AlarmPlacementMode.SAME_STACK;
     const where = `AlarmPlacement.configure(${scope.node.path || 'app'})`;
     if (mode === AlarmPlacementMode.MONITORING_STACK && !options.monitoringStack) {
       throw new Error(`${where}: monitoringStack is not set; it is required with mode MONITORING_STACK.`);
     }
-    if (!Number.isInteger(max) || max < 0 || max > AlarmPlacement.STACK_RESOURCE_LIMIT) {
-      throw new Error(`${where}: maxAlarmResourcesInStack is ${max}; allowed range is 0-${AlarmPlacement.STACK_RESOURCE_LIMIT} (whole number).`);
+    const stacks = options.alarmStacks;
+    if (stacks === undefined && mode === AlarmPlacementMode.NESTED_STACKS) {
+      throw new Error(`${where}: alarmStacks is not set; it is required with mode NESTED_STACKS (how many nested stacks share the alarms, 1-${AlarmPlacement.MAX_ALARM_STACKS}).`);
+    }
+    if (stacks !== undefined) {
+      if (mode === AlarmPlacementMode.SAME_STACK) {
+        invalidProp(where, 'alarmStacks', stacks, 'it applies to NESTED_STACKS and MONITORING_STACK only', 'Set mode: AlarmPlacementMode.NESTED_STACKS to use nested alarm stacks.');
+      }
+      checkInteger(where, 'alarmStacks', stacks);
+      checkRange(where, 'alarmStacks', stacks, 1, AlarmPlacement.MAX_ALARM_STACKS);
     }
     const existing = alarmsUnder(scope);
     if (existing.length > 0) {
       throw new Error(`${where}: ${existing.length} alarms under this scope already exist (the first is ${existing[0].alarm.node.path}). Alarms are placed when they are created; call AlarmPlacement.configure before creating observed constructs.`);
     }
-    CONFIGURED.set(scope, { mode, monitoringStack: options.monitoringStack, maxAlarmResourcesInStack: max });
+    CONFIGURED.set(scope, { mode, monitoringStack: options.monitoringStack, alarmStacks: stacks ?? 0, configuredOn: scope });
   }
 
   private constructor() {}
 }
 
-/** The placement of the nearest configured scope, else AUTO with the defaults. */
+/** The placement of the nearest configured scope, else SAME_STACK. */
 export function placementOf(construct: IConstruct): ResolvedPlacement {
   for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
     const configured = CONFIGURED.get(scope);
     if (configured) return configured;
   }
-  return { mode: AlarmPlacementMode.AUTO, maxAlarmResourcesInStack: AlarmPlacement.DEFAULT_MAX_ALARM_RESOURCES_IN_STACK };
+  return { mode: AlarmPlacementMode.SAME_STACK, alarmStacks: 0 };
 }

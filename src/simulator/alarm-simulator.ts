@@ -1,5 +1,6 @@
 /* eslint-disable @stylistic/max-len */
 import * as fs from 'fs';
+import { loadAssembly, loadTemplateFile } from './assembly';
 import { AlarmOutcome, run } from './engine';
 import { CompiledScenario } from './scenario';
 import { CompositeAlarmModel, loadTemplate, MetricAlarmModel, TemplateModel } from './template-model';
@@ -118,9 +119,22 @@ const MINUTES_PER_WEEK = 7 * 24 * 60;
  * ```
  */
 export class AlarmSimulator {
-  /** Reads a template from a JSON file (e.g. `cdk.out/MyStack.template.json`). */
+  /**
+   * Reads a template from a JSON file (e.g. `cdk.out/MyStack.template.json`), with the nested
+   * stacks whose templates are beside it (README: "Nested stacks and cloud assemblies").
+   */
   public static fromTemplateFile(file: string, options?: AlarmSimulatorOptions): AlarmSimulator {
-    return new AlarmSimulator(JSON.parse(fs.readFileSync(file, 'utf8')), options);
+    return new AlarmSimulator(loadTemplateFile(file).template, options);
+  }
+
+  /**
+   * Reads every stack of a cloud assembly directory (e.g. `cdk.out`) with its nested stacks, as
+   * one template: an alarm in a nested or another stack reads `${Fn7}` as it would beside the
+   * function, and composite alarms see alarms in every stack (README: "Nested stacks and cloud
+   * assemblies").
+   */
+  public static fromAssembly(directory: string, options?: AlarmSimulatorOptions): AlarmSimulator {
+    return new AlarmSimulator(loadAssembly(directory).template, options);
   }
 
   /** Reads scenarios from a JSON file: one scenario, or an array of them. */

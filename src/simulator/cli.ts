@@ -1,11 +1,15 @@
 #!/usr/bin/env node
+import * as fs from 'fs';
 import { AlarmSimulator, ScenarioResult, SimulatedAlarmState } from './alarm-simulator';
+import { loadAssembly, loadTemplateFile } from './assembly';
 
-const USAGE = `Usage: cdk-observed simulate --template <template.json> --scenario <scenario.json> [--scenario <more.json>] [--json]
+const USAGE = `Usage: cdk-observed simulate (--assembly <cdk.out> | --template <template.json>) --scenario <scenario.json> [--scenario <more.json>] [--json]
 
-Evaluates the CloudWatch alarms of a synthesized template against scenarios of metric data and
-prints, per scenario, which alarms fired and how many minutes after the onset, and false alarms
-(ALARMs before the onset; on a baseline, every ALARM) per week.`;
+Evaluates the CloudWatch alarms of a synthesized app against scenarios of metric data and prints,
+per scenario, which alarms fired and how many minutes after the onset, and false alarms (ALARMs
+before the onset; on a baseline, every ALARM) per week. --assembly reads every stack of a cloud
+assembly; --template one template (a directory is read as an assembly). Nested stacks are
+followed either way.`;
 
 /** Text report of one scenario's result. */
 export function formatResult(r: ScenarioResult): string {
@@ -40,20 +44,23 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
     out(USAGE);
     return command === '--help' || command === 'help' ? 0 : 2;
   }
-  let template: string | undefined;
+  let input: string | undefined;
+  let inputs = 0;
   const scenarios: string[] = [];
   let json = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (arg === '--template') {template = rest[++i];} else if (arg === '--scenario') {scenarios.push(rest[++i]);} else if (arg === '--json') {json = true;} else { out(`unknown argument: ${arg}\n\n${USAGE}`); return 2; }
+    if (arg === '--template' || arg === '--assembly') {input = rest[++i]; inputs++;} else if (arg === '--scenario') {scenarios.push(rest[++i]);} else if (arg === '--json') {json = true;} else { out(`unknown argument: ${arg}\n\n${USAGE}`); return 2; }
   }
-  if (!template || scenarios.length === 0 || scenarios.some(s => s === undefined)) {
+  if (!input || inputs !== 1 || scenarios.length === 0 || scenarios.some(s => s === undefined)) {
     out(USAGE);
     return 2;
   }
-  const simulator = AlarmSimulator.fromTemplateFile(template);
+  const loaded = fs.statSync(input).isDirectory() ? loadAssembly(input) : loadTemplateFile(input);
+  const simulator = new AlarmSimulator(loaded.template);
   const results = scenarios.flatMap(file => AlarmSimulator.readScenarioFile(file)).map(s => simulator.simulate(s));
-  out(json ? JSON.stringify(results, null, 2) : results.map(formatResult).join('\n\n'));
+  const withLoadWarnings = results.map(r => ({ ...r, warnings: [...loaded.warnings, ...r.warnings] }));
+  out(json ? JSON.stringify(withLoadWarnings, null, 2) : withLoadWarnings.map(formatResult).join('\n\n'));
   return 0;
 }
 

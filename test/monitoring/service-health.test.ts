@@ -1,8 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AlarmNotifications, ObservedFunction, ObservedQueue } from '../../src';
+import { AlarmNotifications, AlarmPlacement, AlarmPlacementMode, ObservedFunction, ObservedQueue } from '../../src';
 import { packTerms, ServiceHealth } from '../../src/monitoring/service-health';
+import { alarmStackOf } from '../../src/placement/rendezvous';
 
 const COMPOSITE_MAX_CHILDREN = ServiceHealth.MAX_ALARMS_PER_RULE;
 const COMPOSITE_MAX_RULE_LENGTH = ServiceHealth.MAX_RULE_LENGTH;
@@ -117,6 +118,7 @@ describe('ServiceHealth', () => {
   test('alarms in nested alarm stacks of its own stack are named, and the composite waits for those stacks', () => {
     const app = new App();
     const stack = new Stack(app, 'Big', { env: ENV });
+    AlarmPlacement.configure(stack, { mode: AlarmPlacementMode.NESTED_STACKS, alarmStacks: 2 });
     new ServiceHealth(stack, 'Health');
     for (let i = 0; i < 8; i++) {
       const fn = new ObservedFunction(stack, `Fn${i}`, { ...MINIMAL, asyncFailureQueue: false });
@@ -124,7 +126,7 @@ describe('ServiceHealth', () => {
     }
     const template = Template.fromStack(stack);
     const [top] = composites(stack);
-    expect(top.Properties.AlarmRule).toContain('ALARM("Big/Fn7/ErrorRate")');
+    expect(top.Properties.AlarmRule).toContain(`ALARM("Big/Fn7/ErrorRate@ObservedAlarms${alarmStackOf('Big/Fn7', 2)}")`);
     expect(top.Properties.AlarmRule.split(' OR ')).toHaveLength(8 * 7);
     const nestedIds = Object.keys(template.findResources('AWS::CloudFormation::Stack'));
     expect(nestedIds.length).toBeGreaterThan(0);

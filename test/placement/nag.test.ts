@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { ObservedFunction, ObservedQueue } from '../../src';
+import { AlarmPlacement, AlarmPlacementMode, ObservedFunction, ObservedQueue } from '../../src';
 import { AdoptAlarms } from '../../src/monitoring/adopt-alarms';
 import { ObservedDashboard } from '../../src/monitoring/observed-dashboard';
 import { ServiceHealth } from '../../src/monitoring/service-health';
@@ -12,6 +12,7 @@ describe('cdk-nag on what issue 8 adds', () => {
   test('nested alarm stacks, the service-health alarm, the dashboard and adopted alarms add no finding', () => {
     const app = new App();
     const stack = new Stack(app, 'Big', { env: { account: '123456789012', region: 'us-east-1' } });
+    AlarmPlacement.configure(stack, { mode: AlarmPlacementMode.NESTED_STACKS, alarmStacks: 2 });
     new ServiceHealth(stack, 'Health');
     new ObservedDashboard(stack, 'Dashboard');
     for (let i = 0; i < 8; i++) {

@@ -34,8 +34,7 @@ export interface ReferenceApp {
 export function referenceApp(options: { pathMetadata?: boolean } = {}): ReferenceApp {
   // no in-process template validation here (the constructs' own tests do it): it triples synth time
   const app = new App({ context: options.pathMetadata ? { 'aws:cdk:enable-path-metadata': true } : {} });
-  // the simulator reads one template: keep every alarm in the stack (AUTO placement would move the
-  // later ones to nested stacks)
+  // the tests read one template (Template.fromStack): every alarm in the stack, as by default
   AlarmPlacement.configure(app, { mode: AlarmPlacementMode.SAME_STACK });
   const stack = new Stack(app, 'Orders', { env: { account: '123456789012', region: 'us-east-1' } });
   const fn = (id: string, props: Partial<ObservedFunctionProps>) => new ObservedFunction(stack, id, { ...MINIMAL, ...props });
