@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
+import { answerStandardFlags } from '../core/cli-flags';
 import { AlarmSimulator, ScenarioResult, SimulatedAlarmState } from './alarm-simulator';
 import { loadAssembly, loadTemplateFile } from './assembly';
 
@@ -9,7 +10,17 @@ Evaluates the CloudWatch alarms of a synthesized app against scenarios of metric
 per scenario, which alarms fired and how many minutes after the onset, and false alarms (ALARMs
 before the onset; on a baseline, every ALARM) per week. --assembly reads every stack of a cloud
 assembly; --template one template (a directory is read as an assembly). Nested stacks are
-followed either way.`;
+followed either way.
+
+Options:
+  --assembly <dir>      a cloud assembly (cdk.out)
+  --template <file>     one template
+  --scenario <file>     a scenario file (repeatable)
+  --json                results as JSON
+  -h, --help            print this usage
+  -v, --version         print the version
+
+Exit codes: 0 evaluated, 1 input error, 2 usage error.`;
 
 /** Text report of one scenario's result. */
 export function formatResult(r: ScenarioResult): string {
@@ -39,10 +50,12 @@ function round(v: number): string {
 
 /** Runs the CLI; returns the exit code. */
 export function main(argv: string[], out: (s: string) => void = s => process.stdout.write(s + '\n')): number {
+  const answered = answerStandardFlags(argv, USAGE, t => out(t.replace(/\n$/, '')));
+  if (answered !== undefined) return answered;
   const [command, ...rest] = argv;
   if (command !== 'simulate') {
-    out(USAGE);
-    return command === '--help' || command === 'help' ? 0 : 2;
+    out(command === undefined ? USAGE : `unknown command: ${command}\n\n${USAGE}`);
+    return 2;
   }
   let input: string | undefined;
   let inputs = 0;
