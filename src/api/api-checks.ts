@@ -151,7 +151,7 @@ export function installApiChecks(checked: CheckedApi): () => number {
 export function fitDefaultTimeout(route: ApiRoute, rules: ApiRules, marginMs: number): void {
   const fn = route.lambdaFunction?.node.scope;
   const timeoutMs = integrationMs(route, rules);
-  if (!(fn instanceof ObservedFunction) || timeoutMs === undefined) return;
+  if (!ObservedFunction.isObservedFunction(fn) || timeoutMs === undefined) return;
   const allowed = maxFunctionSeconds(timeoutMs, marginMs);
   if (allowed >= API_LIMITS.lambdaMinTimeoutSeconds) fn._fitDefaultTimeout(allowed);
 }

@@ -16,6 +16,7 @@ import { buildAlarms } from '../core/alarm-builder';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
 import { createLogGroup } from '../core/log-groups';
+import { brand, hasBrand } from '../core/tree-state';
 
 /**
  * Props of an ObservedHttpApi: every prop of `apigwv2.HttpApi`, plus the default stage's
@@ -76,6 +77,14 @@ export interface ObservedHttpApiProps extends apigwv2.HttpApiProps {
  * An ObservedFunction without an explicit timeout that serves a route is given one that fits.
  */
 export class ObservedHttpApi extends apigwv2.HttpApi {
+  /**
+   * Whether `x` is an ObservedHttpApi, made by any copy of this library loaded in the app (`instanceof`
+   * fails across copies).
+   */
+  public static isObservedHttpApi(x: any): x is ObservedHttpApi {
+    return hasBrand(x, 'ObservedHttpApi');
+  }
+
   /** The default stage rate limit, in requests per second: a tenth of the account's regional 10,000. */
   public static readonly DEFAULT_THROTTLING_RATE_LIMIT = API_DEFAULTS.throttlingRateLimit;
 
@@ -113,6 +122,7 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
     const ownStage = props.createDefaultStage !== false;
     // HttpApiProps has no settings for the default stage: the construct creates it instead
     super(scope, id, ownStage ? { ...apiProps, createDefaultStage: false, defaultDomainMapping: undefined } : apiProps);
+    brand(this, 'ObservedHttpApi');
 
     if (ownStage) {
       const logGroup = createLogGroup(this, 'AccessLogs', accessLogRetention,

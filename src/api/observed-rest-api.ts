@@ -16,6 +16,7 @@ import { API_DEFAULTS, API_LIMITS, FunctionIndex, restRoutes } from './api-route
 import { buildAlarms } from '../core/alarm-builder';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
+import { brand, hasBrand } from '../core/tree-state';
 
 /**
  * Props of an ObservedRestApi: every prop of `apigateway.RestApi`, with safer defaults, plus the
@@ -86,6 +87,14 @@ export interface ObservedRestApiProps extends apigateway.RestApiProps {
  * a method is given one that fits.
  */
 export class ObservedRestApi extends apigateway.RestApi {
+  /**
+   * Whether `x` is an ObservedRestApi, made by any copy of this library loaded in the app (`instanceof`
+   * fails across copies).
+   */
+  public static isObservedRestApi(x: any): x is ObservedRestApi {
+    return hasBrand(x, 'ObservedRestApi');
+  }
+
   /** The default stage rate limit, in requests per second: a tenth of the account's regional 10,000. */
   public static readonly DEFAULT_THROTTLING_RATE_LIMIT = API_DEFAULTS.throttlingRateLimit;
 
@@ -153,6 +162,7 @@ export class ObservedRestApi extends apigateway.RestApi {
         accessLogFormat: given.accessLogFormat ?? REST_ACCESS_LOG_FORMAT,
       } : props.deployOptions,
     });
+    brand(this, 'ObservedRestApi');
     this.accessLogGroup = ownLogs?.logGroup;
     if (deploy && props.cloudWatchRole === undefined) this.deploymentStage.node.addDependency(apiGatewayAccount(this));
 

@@ -1,6 +1,7 @@
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { AlarmEntry } from './alarm-catalog';
+import { peekState, setState, stateOf } from './tree-state';
 
 /**
  * Alarm kinds that say "users are failing now" (lost work, rejected or erroring requests, a loop
@@ -41,30 +42,30 @@ export interface AlarmRecord {
   readonly ownTopic: boolean;
 }
 
-/** Records per app (the root of the construct tree), in creation order. */
-const RECORDS = new WeakMap<IConstruct, AlarmRecord[]>();
-const BY_ALARM = new WeakMap<Alarm, AlarmRecord>();
-const OWNERS = new WeakSet<IConstruct>();
+/**
+ * Records per app, in creation order, on the root of the construct tree; each alarm knows its
+ * record and each owner that it has alarms (state on the constructs: see tree-state.ts).
+ */
+const RECORDS = 'alarmRegistry.records';
+const RECORD = 'alarmRegistry.record';
+const OWNER = 'alarmRegistry.owner';
 
 /** Called by the alarm builder for every alarm it makes (and by nothing else). */
 export function registerAlarm(record: AlarmRecord): void {
-  const root = record.owner.node.root;
-  let list = RECORDS.get(root);
-  if (!list) RECORDS.set(root, list = []);
-  list.push(record);
-  BY_ALARM.set(record.alarm, record);
-  OWNERS.add(record.owner);
-  if (record.subject) OWNERS.add(record.subject);
+  stateOf<AlarmRecord[]>(record.owner.node.root, RECORDS, () => []).push(record);
+  setState(record.alarm, RECORD, record);
+  setState(record.owner, OWNER, true);
+  if (record.subject) setState(record.subject, OWNER, true);
 }
 
 /** Whether the builder made alarms for this construct (as their owner or their subject). */
 export function hasOwnAlarms(construct: IConstruct): boolean {
-  return OWNERS.has(construct);
+  return peekState<boolean>(construct, OWNER) === true;
 }
 
 /** Every alarm made under `scope` (by owner: an alarm placed in another stack still counts for its owner's scope). */
 export function alarmsUnder(scope: IConstruct): AlarmRecord[] {
-  const all = RECORDS.get(scope.node.root) ?? [];
+  const all = peekState<AlarmRecord[]>(scope.node.root, RECORDS) ?? [];
   if (scope === scope.node.root) return [...all];
   const prefix = `${scope.node.path}/`;
   return all.filter(r => r.owner.node.path === scope.node.path || r.owner.node.path.startsWith(prefix));
@@ -72,5 +73,5 @@ export function alarmsUnder(scope: IConstruct): AlarmRecord[] {
 
 /** The record of one alarm, if the builder made it. */
 export function recordOf(alarm: Alarm): AlarmRecord | undefined {
-  return BY_ALARM.get(alarm);
+  return peekState<AlarmRecord>(alarm, RECORD);
 }

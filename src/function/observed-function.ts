@@ -26,6 +26,7 @@ import { consumeQueue } from '../queue/queue-consumer';
 import { QueueConsumerOptions } from '../queue/queue-consumer-options';
 import { consumeTableStream } from '../table/table-stream-consumer';
 import { TableStreamConsumerOptions } from '../table/table-stream-options';
+import { brand, hasBrand } from '../core/tree-state';
 
 /**
  * Props of an ObservedFunction: every prop of `lambda.Function`, with safer defaults, plus the
@@ -80,6 +81,14 @@ export interface ObservedFunctionProps extends lambda.FunctionProps {
  * It is a `lambda.Function`: grants, event sources, integrations and metrics work as usual.
  */
 export class ObservedFunction extends lambda.Function {
+  /**
+   * Whether `x` is an ObservedFunction, made by any copy of this library loaded in the app (`instanceof`
+   * fails across copies).
+   */
+  public static isObservedFunction(x: any): x is ObservedFunction {
+    return hasBrand(x, 'ObservedFunction');
+  }
+
   /**
    * The default timeout: long enough for a cold start and a few downstream calls with SDK
    * retries, short enough that a hung dependency does not hold concurrency for long, and below
@@ -136,6 +145,7 @@ export class ObservedFunction extends lambda.Function {
       // regional code storage quota
       currentVersionOptions: { removalPolicy: RemovalPolicy.DESTROY, ...props.currentVersionOptions },
     });
+    brand(this, 'ObservedFunction');
 
     this.reservedConcurrency = props.reservedConcurrentExecutions;
     this.timeoutGiven = props.timeout !== undefined;

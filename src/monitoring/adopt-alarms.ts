@@ -199,7 +199,7 @@ function number(value: unknown): number | undefined {
 
 /** The library's own constructs, whose alarms come from their constructors. */
 function isObserved(node: IConstruct): boolean {
-  return node instanceof ObservedFunction || node instanceof ObservedQueue || node instanceof ObservedTable
+  return ObservedFunction.isObservedFunction(node) || ObservedQueue.isObservedQueue(node) || ObservedTable.isObservedTable(node)
     || hasOwnAlarms(node);
 }
 

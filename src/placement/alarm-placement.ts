@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { alarmsUnder } from '../core/alarm-registry';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
+import { peekState, setState } from '../core/tree-state';
 
 /** Where the alarms of observed constructs live. */
 export enum AlarmPlacementMode {
@@ -61,7 +62,8 @@ export interface ResolvedPlacement {
   readonly configuredOn?: IConstruct;
 }
 
-const CONFIGURED = new WeakMap<IConstruct, ResolvedPlacement>();
+/** The placement `configure` set on a scope (state on the construct: see core/tree-state.ts). */
+const CONFIGURED = 'alarmPlacement';
 
 /**
  * The one place where an app says where the alarms of observed constructs live. Without a call,
@@ -110,7 +112,7 @@ export class AlarmPlacement {
     if (existing.length > 0) {
       throw new Error(`${where}: ${existing.length} alarms under this scope already exist (the first is ${existing[0].alarm.node.path}). Alarms are placed when they are created; call AlarmPlacement.configure before creating observed constructs.`);
     }
-    CONFIGURED.set(scope, { mode, monitoringStack: options.monitoringStack, alarmStacks: stacks ?? 0, configuredOn: scope });
+    setState<ResolvedPlacement>(scope, CONFIGURED, { mode, monitoringStack: options.monitoringStack, alarmStacks: stacks ?? 0, configuredOn: scope });
   }
 
   private constructor() {}
@@ -119,7 +121,7 @@ export class AlarmPlacement {
 /** The placement of the nearest configured scope, else SAME_STACK. */
 export function placementOf(construct: IConstruct): ResolvedPlacement {
   for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
-    const configured = CONFIGURED.get(scope);
+    const configured = peekState<ResolvedPlacement>(scope, CONFIGURED);
     if (configured) return configured;
   }
   return { mode: AlarmPlacementMode.SAME_STACK, alarmStacks: 0 };

@@ -4,6 +4,7 @@ import { CfnElement, CfnParameter, CfnResource, ISynthesisSession, Stack } from 
 import { IConstruct } from 'constructs';
 import { AlarmPlacement, AlarmPlacementMode, ResolvedPlacement } from './alarm-placement';
 import { alarmsUnder } from '../core/alarm-registry';
+import { peekState, setState } from '../core/tree-state';
 
 /** What a stack holding alarms is checked against when the app is synthesized. */
 interface Counts {
@@ -19,7 +20,6 @@ interface Counts {
 /** How full the fix's suggestion fills a nested alarm stack: hashing spreads owners unevenly. */
 const SUGGESTED_FILL = 0.6;
 
-const CHECKED = new WeakSet<Stack>();
 
 /**
  * Checks, after the app is prepared (references have become parameters), that a stack holding
@@ -28,8 +28,8 @@ const CHECKED = new WeakSet<Stack>();
  * and the fix. It never moves an alarm.
  */
 export function checkLimitsAtSynth(stack: Stack, placement: ResolvedPlacement, nestedAlarmStack: boolean): void {
-  if (CHECKED.has(stack)) return;
-  CHECKED.add(stack);
+  if (peekState<boolean>(stack, 'stackLimits.checked')) return;
+  setState(stack, 'stackLimits.checked', true);
   stack.node.addValidation({ validate: () => limitErrors(stack, placement, nestedAlarmStack, countsOf(stack, 0)) });
   checkBytesWhenWritten(stack, placement, nestedAlarmStack);
 }

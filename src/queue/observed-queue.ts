@@ -8,6 +8,7 @@ import { QueueAlarmOptions } from './queue-alarm-options';
 import { buildAlarms } from '../core/alarm-builder';
 import { checkInteger, checkRange } from '../core/errors';
 import { declareDeadLetterQueue } from '../core/failure-queue';
+import { brand, hasBrand } from '../core/tree-state';
 
 /**
  * Props of an ObservedQueue: every prop of `sqs.Queue`, with safer defaults, plus the alarm
@@ -48,6 +49,14 @@ export interface ObservedQueueProps extends sqs.QueueProps {
  * dead-letter alarms attached.
  */
 export class ObservedQueue extends sqs.Queue {
+  /**
+   * Whether `x` is an ObservedQueue, made by any copy of this library loaded in the app (`instanceof`
+   * fails across copies).
+   */
+  public static isObservedQueue(x: any): x is ObservedQueue {
+    return hasBrand(x, 'ObservedQueue');
+  }
+
   /** The default number of receives before a message is dead-lettered. */
   public static readonly DEFAULT_MAX_RECEIVE_COUNT = 5;
 
@@ -70,6 +79,7 @@ export class ObservedQueue extends sqs.Queue {
       encryption: props.encryption ?? (props.encryptionMasterKey ? undefined : sqs.QueueEncryption.SQS_MANAGED),
       enforceSSL: props.enforceSSL ?? true,
     });
+    brand(this, 'ObservedQueue');
 
     // Without an explicit visibility timeout, the queue takes the one its consumers need
     // (`fn.consumeQueue`), else SQS's default of 30 seconds.

@@ -10,6 +10,7 @@ import { buildAlarms } from '../core/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
+import { stateOf } from '../core/tree-state';
 
 /** Lambda's limits for SQS event sources. */
 export const SQS_SOURCE_LIMITS = {
@@ -32,7 +33,8 @@ export interface ConsumerFunction extends lambda.Function {
   readonly reservedConcurrency?: number;
 }
 
-const CONSUMED = new WeakMap<lambda.Function, { queues: Set<sqs.IQueue>; maxConcurrencySum: number }>();
+/** What a function consumes already (state on the function: see core/tree-state.ts). */
+interface ConsumedQueues { queues: Set<sqs.IQueue>; maxConcurrencySum: number }
 
 /**
  * Wires `fn` to consume `queue` with safe settings, checking at synth time what makes a consumer
@@ -57,13 +59,12 @@ export function consumeQueue(fn: ConsumerFunction, queue: sqs.IQueue, options: Q
   checkRange(fn, `${where} maxConcurrency`, options.maxConcurrency, L.maxConcurrency.min, L.maxConcurrency.max);
   checkInteger(fn, `${where} maxConcurrency`, options.maxConcurrency);
 
-  const state = CONSUMED.get(fn) ?? { queues: new Set<sqs.IQueue>(), maxConcurrencySum: 0 };
-  CONSUMED.set(fn, state);
+  const state = stateOf<ConsumedQueues>(fn, 'queueConsumer.consumed', () => ({ queues: new Set<sqs.IQueue>(), maxConcurrencySum: 0 }));
   if (state.queues.has(queue)) invalidProp(fn, where, 'called twice for the same queue', 'a function consumes a queue once');
   checkReservedConcurrency(fn, where, state, options.maxConcurrency);
   fitVisibilityTimeout(fn, queue, where, windowSeconds);
 
-  if (queue instanceof ObservedQueue) {
+  if (ObservedQueue.isObservedQueue(queue)) {
     if (options.queueAlarms) {
       invalidProp(fn, `${where} queueAlarms`, 'set', 'an ObservedQueue has its own alarms', `Set them with the ObservedQueue's alarms prop at ${queue.node.path}.`);
     }
@@ -116,7 +117,7 @@ function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: str
   if (timeoutMs === undefined || windowSeconds === undefined) return;
   const factor = SQS_SOURCE_LIMITS.visibilityTimeoutFactor;
   const requiredSeconds = Math.ceil(factor * timeoutMs / 1000 + windowSeconds);
-  if (queue instanceof ObservedQueue && queue._fitsVisibilityTimeout()) {
+  if (ObservedQueue.isObservedQueue(queue) && queue._fitsVisibilityTimeout()) {
     queue._requireVisibilityTimeout(requiredSeconds);
     return;
   }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { TABLE_ALARMS, tableAlarmApplies } from './table-alarm-catalog';
 import { TableAlarmOptions } from './table-alarm-options';
 import { buildAlarms } from '../core/alarm-builder';
+import { brand, hasBrand } from '../core/tree-state';
 
 /**
  * Props of an ObservedTable: every prop of `dynamodb.TableV2`, with safer defaults, plus the
@@ -39,6 +40,14 @@ export interface ObservedTableProps extends dynamodb.TablePropsV2 {
  * without being replaced.
  */
 export class ObservedTable extends dynamodb.TableV2 {
+  /**
+   * Whether `x` is an ObservedTable, made by any copy of this library loaded in the app (`instanceof`
+   * fails across copies).
+   */
+  public static isObservedTable(x: any): x is ObservedTable {
+    return hasBrand(x, 'ObservedTable');
+  }
+
   /** The alarms this table created. */
   public readonly alarms: Alarm[];
 
@@ -52,6 +61,7 @@ export class ObservedTable extends dynamodb.TableV2 {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       encryption: props.encryption ?? dynamodb.TableEncryptionV2.awsManagedKey(),
     });
+    brand(this, 'ObservedTable');
     const provisioned = props.billing?.mode === dynamodb.BillingMode.PROVISIONED;
     this.alarms = buildAlarms(TABLE_ALARMS, {
       owner: this,

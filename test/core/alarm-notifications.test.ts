@@ -99,7 +99,7 @@ describe('every alarm has an action (AWS Control Tower CT.CLOUDWATCH.PR.1)', () 
 
   test('alarms placed in nested stacks notify the one default topic of the top-level stack', () => {
     const app = new App();
-    AlarmPlacement.configure(app, { mode: AlarmPlacementMode.NESTED_STACKS });
+    AlarmPlacement.configure(app, { mode: AlarmPlacementMode.NESTED_STACKS, alarmStacks: 2 });
     const stack = new Stack(app, 'Svc', { env: { account: '123456789012', region: 'us-east-1' } });
     new ObservedFunction(stack, 'Fn', MINIMAL);
     const nested = stack.node.findAll().filter(NestedStack.isNestedStack);

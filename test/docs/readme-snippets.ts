@@ -54,6 +54,8 @@ const FIXTURE_VALUES: [string, string][] = [
   ['code', "const code = lambda.Code.fromInline('exports.handler = async () => ({});');"],
   ['partitionKey', "const partitionKey = { name: 'pk', type: dynamodb.AttributeType.STRING };"],
   ['alerts', "const alerts = new sns.Topic(this, 'FixtureAlerts');"],
+  ['pager', "const pager = new sns.Topic(this, 'FixturePager');"],
+  ['tickets', "const tickets = new sns.Topic(this, 'FixtureTickets');"],
   ['fn', "const fn = new cdkObserved.ObservedFunction(this, 'FixtureFn', { runtime, handler, code, timeout: Duration.seconds(5) });"],
   ['worker', "const worker = new cdkObserved.ObservedFunction(this, 'FixtureWorker', { runtime, handler, code, timeout: Duration.seconds(5) });"],
   ['thumbnailer', "const thumbnailer = new cdkObserved.ObservedFunction(this, 'FixtureThumbnailer', { runtime, handler, code });"],
@@ -61,7 +63,8 @@ const FIXTURE_VALUES: [string, string][] = [
   ['table', "const table = new cdkObserved.ObservedTable(this, 'FixtureTable', { partitionKey, dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES });"],
   ['queue', "const queue = new cdkObserved.ObservedQueue(this, 'FixtureQueue');"],
   ['ordersStack', 'const ordersStack = this;'],
-  ['monitoringStack', "const monitoringStack = new Stack(app, 'FixtureMonitoring', { env: ENV });"],
+  // a monitoring stack holds something of its own (the team's dashboards, say): never empty
+  ['monitoringStack', "const monitoringStack = new Stack(app, 'FixtureMonitoring', { env: ENV }); new sns.Topic(monitoringStack, 'Team');"],
 ];
 
 function fixtureValues(body: string): string[] {
