@@ -1,10 +1,12 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, Token } from 'aws-cdk-lib';
 import { Alarm, IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmCatalog, AlarmEntry, describeCondition, describeWindow, LOG_DERIVED, MetricSource } from './alarm-catalog';
+import { checkRunbookUrl, composeDescription } from './alarm-description';
+import { AlarmDiagnosis, alarmLinks, catalogNamespace } from './alarm-links';
 import { alarmName } from './alarm-naming';
-import { attachNotifications } from './alarm-notifications';
+import { attachNotifications, nearestRunbook } from './alarm-notifications';
 import { AlarmOptions } from './alarm-options';
 import { registerAlarm, isCritical } from './alarm-registry';
 import { checkInteger, checkRange, invalidProp } from './errors';
@@ -40,6 +42,8 @@ export interface AlarmTarget<K extends string> {
    * where the alarms live, so that a filter moves with its alarm).
    */
   logMetric?(key: K, source: MetricSource, absoluteThreshold: number, period: Duration, scope: Construct): IMetric;
+  /** Where the owner's failures can be investigated (its log group, its traces): linked from every alarm's description. */
+  readonly diagnosis?: AlarmDiagnosis;
 }
 
 /** The settings an alarm ends up with: the catalog entry overlaid with the user's options. */
@@ -89,10 +93,15 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
   // once per owner, now, from what they will add to the stack that holds them
   const scope = alarmScope(owner, planOf(planned.map(p => p.key), planned.map(p => p.entry), target));
   const alarms: Alarm[] = [];
+  const namespace = catalogNamespace(Object.values(catalog));
   for (const { key, entry, effective, threshold } of planned) {
+    const links = alarmLinks(scope, entry, effective, namespace, target.dimensions, target.diagnosis);
+    const text = `${entry.catches} Fires when ${describeCondition(entry, effective.threshold)} in ${describeWindow(effective)}.`;
+    const ownRunbook = target.options?.[key]?.runbookUrl;
     const alarm = new Alarm(scope, `${entry.id}Alarm`, {
       alarmName: alarmName(owner, entry.id),
-      alarmDescription: alarmDescription(entry, effective, owner.node.path),
+      // composed when the app is synthesized: AlarmNotifications.runbook() may be called later
+      alarmDescription: Lazy.string({ produce: () => composeDescription(text, owner.node.path, ownRunbook ?? nearestRunbook(owner), links) }),
       metric: metricFor(key, entry, target, threshold, effective.period, scope),
       threshold,
       comparisonOperator: entry.comparison,
@@ -101,7 +110,9 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
       treatMissingData: entry.treatMissingData,
     });
     attachNotifications(alarm, target.topic, owner);
-    registerAlarm({ alarm, owner, subject: target.subject, key, entry, critical: isCritical(entry), ownTopic: target.topic !== undefined });
+    registerAlarm({
+      alarm, owner, subject: target.subject, key, entry, critical: isCritical(entry), ownTopic: target.topic !== undefined, diagnosis: target.diagnosis,
+    });
     alarms.push(alarm);
   }
   return alarms;
@@ -121,23 +132,16 @@ function planOf<K extends string>(keys: K[], entries: AlarmEntry[], target: Alar
   const tokens = new Set<string>();
   const dimensionSets = [target.dimensions, ...keys.map(k => target.dimensionsFor?.(k))];
   for (const dims of dimensionSets) for (const v of Object.values(dims ?? {})) if (Token.isUnresolved(v)) tokens.add(v);
+  // the descriptions' links name the log group
+  for (const part of target.diagnosis?.logGroupName ?? []) if (typeof part !== 'string') tokens.add(part.value);
   const references = tokens.size + (logDerived > 0 ? 1 : 0);
   const bytes = entries.length * (ALARM_BYTES + 255 + 1024) + sources.length * METRIC_BYTES + logDerived * METRIC_FILTER_BYTES;
   return { resources: entries.length + logDerived, references, bytes };
 }
 
-/** CloudWatch allows alarm descriptions of up to 1024 characters. */
-const MAX_DESCRIPTION = 1024;
-
-/** What the alarm catches, when it fires, and where it comes from (a long path keeps its tail). */
-function alarmDescription(entry: AlarmEntry, effective: EffectiveAlarm, path: string): string {
-  const text = `${entry.catches} Fires when ${describeCondition(entry, effective.threshold)} in ${describeWindow(effective)}. Source: `;
-  const room = MAX_DESCRIPTION - text.length - 1;
-  return `${text}${path.length <= room ? path : `...${path.slice(path.length - room + 3)}`}.`;
-}
-
 /** The entry's defaults overlaid with the user's options, each checked against its range. */
 export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry, options: AlarmOptions | undefined): EffectiveAlarm {
+  checkRunbookUrl(owner, `${prop}.runbookUrl`, options?.runbookUrl);
   const threshold = options?.threshold ?? entry.threshold;
   checkRange(owner, `${prop}.threshold`, threshold, entry.min, entry.max, entry.unit);
   const evaluationPeriods = options?.evaluationPeriods ?? Math.max(entry.evaluationPeriods, options?.datapointsToAlarm ?? 0);

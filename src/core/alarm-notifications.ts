@@ -3,8 +3,10 @@ import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
+import { checkRunbookUrl } from './alarm-description';
 
 const TOPICS = new WeakMap<IConstruct, ITopic>();
+const RUNBOOKS = new WeakMap<IConstruct, string>();
 
 /**
  * Where the alarms of observed constructs send their notifications.
@@ -21,7 +23,29 @@ export class AlarmNotifications {
     TOPICS.set(scope, topic);
   }
 
+  /**
+   * Add the team's runbook URL to the description of every alarm of the observed constructs
+   * under `scope` (an app, a stack, or one construct); the nearest scope wins, and an alarm's own
+   * `runbookUrl` option wins over both. It may be called before or after the constructs are
+   * created.
+   *
+   * @param url known at synth time, at most 300 characters, no spaces
+   */
+  public static runbook(scope: IConstruct, url: string): void {
+    checkRunbookUrl(scope, 'AlarmNotifications.runbook url', url);
+    RUNBOOKS.set(scope, url);
+  }
+
   private constructor() {}
+}
+
+/** The runbook URL the nearest scope was given, if any. */
+export function nearestRunbook(construct: IConstruct): string | undefined {
+  for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
+    const url = RUNBOOKS.get(scope);
+    if (url) return url;
+  }
+  return undefined;
 }
 
 /** The topic the nearest scope was given, if any. */

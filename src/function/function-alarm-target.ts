@@ -1,7 +1,9 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { FUNCTION_ALARMS } from './function-alarm-catalog';
 import { FunctionAlarmOptions } from './function-alarm-options';
+import { functionDiagnosis } from './function-diagnosis';
 import { PlatformReportMetrics } from './platform-report-metrics';
 import { AlarmTarget } from '../core/alarm-builder';
 import { AlarmEntry, LOG_DERIVED } from '../core/alarm-catalog';
@@ -19,6 +21,8 @@ export interface FunctionAlarmFacts {
   readonly aliasName?: string;
   /** The function's platform.report metrics; without them (non-JSON logs) log-derived alarms do not apply. */
   readonly reports?: PlatformReportMetrics;
+  /** The log group the function writes to; undefined: Lambda's default, `/aws/lambda/<name>`. */
+  readonly logGroup?: logs.ILogGroup;
 }
 
 /**
@@ -63,6 +67,7 @@ export function functionAlarmTarget(fn: lambda.Function, facts: FunctionAlarmFac
       }
     },
     dimensionsFor: key => key.startsWith('provisionedConcurrency') ? aliasDimensions : undefined,
+    diagnosis: functionDiagnosis(fn, facts.logGroup),
     logMetric: (_key, source, threshold, period, scope) => {
       const reports = facts.reports!;
       const metricOptions = { statistic: source.statistic, period };

@@ -1,0 +1,131 @@
+import { Aws, CfnCondition, Fn, Stack, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { IConstruct } from 'constructs';
+
+/**
+ * A value known only at deploy time (a reference), with the most characters it can resolve to.
+ * Only values whose characters need no escaping in a URL are used (names of functions, queues,
+ * tables, generated log group names, regions).
+ */
+export interface BoundedValue {
+  readonly value: string;
+  readonly maxChars: number;
+}
+
+/** Text as literal pieces and deploy-time values: its length is known at synth as an upper bound. */
+export type LinkPart = string | BoundedValue;
+
+/**
+ * The longest region code a description allows for. Today's longest are 15 characters
+ * (e.g. `us-isof-south-1`); the margin keeps the bound safe for regions to come.
+ */
+export const MAX_REGION_CHARS = 20;
+
+/** Console domains per partition (the sign-in domains of the commercial, China and GovCloud partitions). */
+export const CONSOLE_DOMAINS: { readonly [partition: string]: string } = {
+  'aws': 'console.aws.amazon.com',
+  'aws-cn': 'console.amazonaws.cn',
+  'aws-us-gov': 'console.amazonaws-us-gov.com',
+};
+const MAX_DOMAIN_CHARS = Math.max(...Object.values(CONSOLE_DOMAINS).map(d => d.length));
+
+/** The most characters the parts resolve to. */
+export function maxChars(parts: readonly LinkPart[]): number {
+  return parts.reduce((n, p) => n + (typeof p === 'string' ? p.length : p.maxChars), 0);
+}
+
+/**
+ * The parts as one string: plain when every part is known at synth, else an `Fn::Sub` whose
+ * variables are the deploy-time values (one variable per distinct value).
+ */
+export function renderParts(parts: readonly LinkPart[]): string {
+  if (parts.every(p => typeof p === 'string')) return parts.join('');
+  const names = new Map<string, string>();
+  const body = parts.map(p => {
+    if (typeof p === 'string') return p.replace(/\$\{/g, '${!');
+    let name = names.get(p.value);
+    if (!name) names.set(p.value, name = `v${names.size}`);
+    return `\${${name}}`;
+  }).join('');
+  const variables: { [name: string]: string } = {};
+  for (const [value, name] of names) variables[name] = value;
+  return Fn.sub(body, variables);
+}
+
+/**
+ * The region and console domain of the stack that holds `scope`: literals when the stack's region
+ * is known, else `AWS::Region` and the domain chosen by partition at deploy time (two conditions
+ * in the stack; an unknown partition falls back to the commercial domain).
+ */
+export function consoleOf(scope: IConstruct): { region: LinkPart; domain: LinkPart } {
+  const stack = Stack.of(scope);
+  if (!Token.isUnresolved(stack.region)) {
+    const partition = RegionInfo.get(stack.region).partition ?? 'aws';
+    return { region: stack.region, domain: CONSOLE_DOMAINS[partition] ?? CONSOLE_DOMAINS.aws };
+  }
+  let domain = DOMAINS.get(stack);
+  if (!domain) DOMAINS.set(stack, domain = partitionDomain(stack));
+  return { region: { value: Aws.REGION, maxChars: MAX_REGION_CHARS }, domain: { value: domain, maxChars: MAX_DOMAIN_CHARS } };
+}
+
+/** The console domain of a stack whose partition is known only at deploy time (one token per stack). */
+const DOMAINS = new WeakMap<Stack, string>();
+
+function partitionDomain(stack: Stack): string {
+  const isPartition = (id: string, partition: string) => (stack.node.tryFindChild(id) as CfnCondition | undefined)
+    ?? new CfnCondition(stack, id, { expression: Fn.conditionEquals(Aws.PARTITION, partition) });
+  const cn = isPartition('CdkObservedPartitionIsAwsCn', 'aws-cn');
+  const gov = isPartition('CdkObservedPartitionIsAwsUsGov', 'aws-us-gov');
+  return Token.asString(Fn.conditionIf(cn.logicalId, CONSOLE_DOMAINS['aws-cn'],
+    Fn.conditionIf(gov.logicalId, CONSOLE_DOMAINS['aws-us-gov'], CONSOLE_DOMAINS.aws)));
+}
+
+/**
+ * A string escaped the way the CloudWatch console's URL state is (JSURL): every character other
+ * than letters, digits, `_`, `-` and `.` becomes `*` and two hex digits, `$` becomes `!`.
+ */
+export function consoleEscape(text: string): string {
+  return text.replace(/[^\w.-]/g, ch => ch === '$' ? '!'
+    : ch.charCodeAt(0) < 0x100 ? `*${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : `**${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Literal pieces escaped with `escape`, deploy-time values as they are (they need no escaping). */
+function escaped(parts: readonly LinkPart[], escape: (s: string) => string): LinkPart[] {
+  return parts.map(p => typeof p === 'string' ? escape(p) : p);
+}
+
+/** The query without the spaces around pipes and after commas (outside string literals): the same query, shorter in a URL. */
+export function compactQuery(query: string): string {
+  return query.split(/("(?:[^"\\]|\\.)*")/).map((piece, i) => i % 2 === 1 ? piece
+    : piece.replace(/\s*\|\s*/g, '|').replace(/,\s+/g, ',')).join('');
+}
+
+/** A CloudWatch Logs Insights link: `query` on one log group over the last `seconds`. */
+export function logsInsightsLink(scope: IConstruct, logGroupName: readonly LinkPart[], query: string, seconds: number): LinkPart[] {
+  const { region, domain } = consoleOf(scope);
+  return [
+    'https://', domain, '/cloudwatch/home?region=', region,
+    `#logsV2:logs-insights$3FqueryDetail$3D~(end~0~start~-${seconds}~timeType~'RELATIVE~unit~'seconds~editorString~'`,
+    consoleEscape(compactQuery(query)), '~source~(~\'', ...escaped(logGroupName, consoleEscape), '))',
+  ];
+}
+
+/** An X-Ray link: the traces of one service (a function's name) over the last `hours` (at most 6). */
+export function tracesLink(scope: IConstruct, service: readonly LinkPart[], hours: number): LinkPart[] {
+  const { region, domain } = consoleOf(scope);
+  return [
+    'https://', domain, '/xray/home?region=', region, '#/traces?filter=service(%22',
+    ...escaped(service, encodeURIComponent), `%22)&timeRange=PT${Math.min(6, Math.max(1, hours))}H`,
+  ];
+}
+
+/** A CloudWatch metrics link: a search for the metrics of one resource, `{namespace,dimension names} values`. */
+export function metricsLink(scope: IConstruct, namespace: string, dimensions: { readonly [name: string]: readonly LinkPart[] }): LinkPart[] {
+  const { region, domain } = consoleOf(scope);
+  const names = Object.keys(dimensions);
+  const values = names.flatMap(n => [consoleEscape(' '), ...escaped(dimensions[n], consoleEscape)]);
+  return [
+    'https://', domain, '/cloudwatch/home?region=', region, '#metricsV2:graph=~();query=~\'',
+    consoleEscape(`{${[namespace, ...names].join(',')}}`), ...values,
+  ];
+}
