@@ -1,5 +1,5 @@
-import { Annotations, Duration, Lazy, Token } from 'aws-cdk-lib';
-import { Alarm, IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Annotations, Aspects, Duration, Token } from 'aws-cdk-lib';
+import { Alarm, CfnAlarm, IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmCatalog, AlarmEntry, describeCondition, describeWindow, LOG_DERIVED, MetricSource } from './alarm-catalog';
@@ -100,14 +100,21 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
     const ownRunbook = target.options?.[key]?.runbookUrl;
     const alarm = new Alarm(scope, `${entry.id}Alarm`, {
       alarmName: alarmName(owner, entry.id),
-      // composed when the app is synthesized: AlarmNotifications.runbook() may be called later
-      alarmDescription: Lazy.string({ produce: () => composeDescription(text, owner.node.path, ownRunbook ?? nearestRunbook(owner), links) }),
+      alarmDescription: composeDescription(text, owner.node.path, ownRunbook, []),
       metric: metricFor(key, entry, target, threshold, effective.period, scope),
       threshold,
       comparisonOperator: entry.comparison,
       evaluationPeriods: effective.evaluationPeriods,
       datapointsToAlarm: effective.datapointsToAlarm,
       treatMissingData: entry.treatMissingData,
+    });
+    // the links and the runbook are added when the app is synthesized: AlarmNotifications.runbook()
+    // may be called later, and what a link needs in the stack is made only if the link fits
+    Aspects.of(alarm).add({
+      visit(node: IConstruct) {
+        if (node !== alarm) return;
+        (alarm.node.defaultChild as CfnAlarm).alarmDescription = composeDescription(text, owner.node.path, ownRunbook ?? nearestRunbook(owner), links);
+      },
     });
     attachNotifications(alarm, target.topic, owner);
     registerAlarm({

@@ -8,8 +8,11 @@ import { IConstruct } from 'constructs';
  * tables, generated log group names, regions).
  */
 export interface BoundedValue {
+  /** The value (a token), or a key standing for a value that `produce` makes when the text is rendered. */
   readonly value: string;
   readonly maxChars: number;
+  /** Makes the value on first render (so what it needs in the stack exists only when a rendered text uses it). */
+  readonly produce?: () => string;
 }
 
 /** Text as literal pieces and deploy-time values: its length is known at synth as an upper bound. */
@@ -40,15 +43,15 @@ export function maxChars(parts: readonly LinkPart[]): number {
  */
 export function renderParts(parts: readonly LinkPart[]): string {
   if (parts.every(p => typeof p === 'string')) return parts.join('');
-  const names = new Map<string, string>();
+  const names = new Map<string, { name: string; part: BoundedValue }>();
   const body = parts.map(p => {
     if (typeof p === 'string') return p.replace(/\$\{/g, '${!');
-    let name = names.get(p.value);
-    if (!name) names.set(p.value, name = `v${names.size}`);
-    return `\${${name}}`;
+    let variable = names.get(p.value);
+    if (!variable) names.set(p.value, variable = { name: `v${names.size}`, part: p });
+    return `\${${variable.name}}`;
   }).join('');
   const variables: { [name: string]: string } = {};
-  for (const [value, name] of names) variables[name] = value;
+  for (const { name, part } of names.values()) variables[name] = part.produce ? part.produce() : part.value;
   return Fn.sub(body, variables);
 }
 
@@ -63,15 +66,20 @@ export function consoleOf(scope: IConstruct): { region: LinkPart; domain: LinkPa
     const partition = RegionInfo.get(stack.region).partition ?? 'aws';
     return { region: stack.region, domain: CONSOLE_DOMAINS[partition] ?? CONSOLE_DOMAINS.aws };
   }
-  let domain = DOMAINS.get(stack);
-  if (!domain) DOMAINS.set(stack, domain = partitionDomain(stack));
-  return { region: { value: Aws.REGION, maxChars: MAX_REGION_CHARS }, domain: { value: domain, maxChars: MAX_DOMAIN_CHARS } };
+  const domain: BoundedValue = { value: `console domain of ${stack.node.path}`, maxChars: MAX_DOMAIN_CHARS, produce: () => partitionDomain(stack) };
+  return { region: { value: Aws.REGION, maxChars: MAX_REGION_CHARS }, domain };
 }
 
 /** The console domain of a stack whose partition is known only at deploy time (one token per stack). */
 const DOMAINS = new WeakMap<Stack, string>();
 
 function partitionDomain(stack: Stack): string {
+  let domain = DOMAINS.get(stack);
+  if (!domain) DOMAINS.set(stack, domain = partitionCondition(stack));
+  return domain;
+}
+
+function partitionCondition(stack: Stack): string {
   const isPartition = (id: string, partition: string) => (stack.node.tryFindChild(id) as CfnCondition | undefined)
     ?? new CfnCondition(stack, id, { expression: Fn.conditionEquals(Aws.PARTITION, partition) });
   const cn = isPartition('CdkObservedPartitionIsAwsCn', 'aws-cn');

@@ -20,6 +20,12 @@ export function resolveValue(value: unknown, conditions: { [id: string]: any }, 
       if (name === undefined) throw new Error(`no deployed value for ${v.Ref}`);
       return name;
     }
+    if (v['Fn::GetAtt']) {
+      // the names the descriptions use (a queue's QueueName) are the resource's name
+      const name = deployed.refs[v['Fn::GetAtt'][0]];
+      if (name === undefined) throw new Error(`no deployed value for ${v['Fn::GetAtt'][0]}`);
+      return name;
+    }
     if (v['Fn::If']) {
       const [condition, whenTrue, whenFalse] = v['Fn::If'];
       return resolve(holds(conditions[condition]) ? whenTrue : whenFalse);
