@@ -16,6 +16,7 @@ import { functionAlarmTarget } from './function-alarm-target';
 import { validateFunctionProps } from './function-validation';
 import { PlatformReportMetrics } from './platform-report-metrics';
 import { ProvisionedConcurrencyOptions } from './provisioned-concurrency-options';
+import { saveLogQueries } from './saved-log-queries';
 import { consumeBucket } from '../bucket/bucket-consumer';
 import { BucketConsumerOptions } from '../bucket/bucket-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
@@ -70,6 +71,15 @@ export interface ObservedFunctionProps extends lambda.FunctionProps {
    * @default - no provisioned concurrency, no alias
    */
   readonly provisionedConcurrency?: ProvisionedConcurrencyOptions;
+
+  /**
+   * Save the function's Logs Insights queries (errors, timeouts, slowest invocations, memory used
+   * against memory size, cold starts; the ones its alarm descriptions link) as saved queries on
+   * its log group (`AWS::Logs::QueryDefinition`, five resources).
+   *
+   * @default false
+   */
+  readonly saveLogQueries?: boolean;
 }
 
 /**
@@ -118,7 +128,7 @@ export class ObservedFunction extends lambda.Function {
 
   constructor(scope: Construct, id: string, props: ObservedFunctionProps) {
     validateFunctionProps(`${scope.node.path}/${id}`, props);
-    const { alarms, alarmTopic, asyncFailureQueue, logRetention, provisionedConcurrency, ...functionProps } = props;
+    const { alarms, alarmTopic, asyncFailureQueue, logRetention, provisionedConcurrency, saveLogQueries: saveQueries, ...functionProps } = props;
     const userAsyncConfig = props.onFailure !== undefined || props.onSuccess !== undefined
       || props.maxEventAge !== undefined || props.retryAttempts !== undefined;
     super(scope, id, {
@@ -146,6 +156,7 @@ export class ObservedFunction extends lambda.Function {
       resources: [logGroupRef.logGroupRef.logGroupArn],
     }));
     this.platformReports = new PlatformReportMetrics(this, logGroupRef);
+    if (saveQueries) saveLogQueries(this, this.logGroup);
 
     const deadLetter = props.deadLetterQueue !== undefined || props.deadLetterQueueEnabled === true || props.deadLetterTopic !== undefined;
     if (!deadLetter && props.onFailure === undefined && asyncFailureQueue !== false) {

@@ -1,9 +1,10 @@
 import { AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
-import { CfnAlarm, Dashboard, GraphWidget, HorizontalAnnotation, IWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnAlarm, Dashboard, GraphWidget, HorizontalAnnotation, IWidget, LogQueryVisualizationType, LogQueryWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { adoptPending } from './adopt-alarms';
 import { AlarmRecord, alarmsUnder } from '../core/alarm-registry';
+import { renderParts } from '../core/console-links';
 
 /**
  * CloudWatch allows 500 widgets in a dashboard body. The body is also a property in the
@@ -101,8 +102,26 @@ export function rowsOf(records: AlarmRecord[]): IWidget[][] {
       const width = Math.floor(24 / line.length);
       rows.push(line.map(r => graphOf(owner, r, width)));
     }
+    const logs = logQueriesOf(owner, list[0]);
+    if (logs.length > 0) rows.push(logs);
   }
   return rows;
+}
+
+/** The owner's Logs Insights queries (a function's errors, slowest invocations, memory, cold starts) on its log group, one line. */
+function logQueriesOf(owner: IConstruct, record: AlarmRecord): IWidget[] {
+  const { logGroupName, dashboardQueries = [] } = record.diagnosis ?? {};
+  if (!logGroupName || dashboardQueries.length === 0) return [];
+  const name = renderParts(logGroupName);
+  const width = Math.floor(24 / dashboardQueries.length);
+  return dashboardQueries.map(q => new LogQueryWidget({
+    title: `${owner.node.id} ${q.title}`,
+    logGroupNames: [name],
+    queryString: q.query,
+    view: q.view === 'line' ? LogQueryVisualizationType.LINE : LogQueryVisualizationType.TABLE,
+    width,
+    height: 6,
+  }));
 }
 
 function graphOf(owner: IConstruct, record: AlarmRecord, width: number): GraphWidget {
