@@ -9,6 +9,9 @@ export const MAX_DESCRIPTION = 1024;
 /** The longest runbook URL accepted: it always fits beside the alarm's own text. */
 export const MAX_RUNBOOK_URL = 300;
 
+/** The most characters of the construct path in a description (a longer one keeps its tail). */
+const MAX_SOURCE_PATH = 200;
+
 /** A labelled console link at the end of a description. */
 export interface DescriptionLink {
   readonly label: string;
@@ -16,15 +19,16 @@ export interface DescriptionLink {
 }
 
 /**
- * The alarm's description: what it catches and when it fires, where it comes from (a long path
- * keeps its tail), the team's runbook, then the links in the order given, each one only if the
+ * The alarm's description: what it catches and when it fires, where it comes from (a path over
+ * 200 characters keeps its tail), the team's runbook, then the links in the order given, each one only if the
  * description still fits CloudWatch's 1,024 characters with every deploy-time value at its
  * longest. A link that does not fit is left out; a shorter one after it may still fit.
  */
 export function composeDescription(text: string, path: string, runbookUrl: string | undefined, links: readonly DescriptionLink[]): string {
   const runbook = runbookUrl ? `\nRunbook: ${runbookUrl}` : '';
   const head = `${text} Source: `;
-  const room = MAX_DESCRIPTION - head.length - 1 - runbook.length;
+  // a deep path keeps its last 200 characters, so that it leaves room for the links
+  const room = Math.min(MAX_SOURCE_PATH, MAX_DESCRIPTION - head.length - 1 - runbook.length);
   const source = path.length <= room ? path : `...${path.slice(path.length - room + 3)}`;
   const parts: LinkPart[] = [`${head}${source}.${runbook}`];
   for (const link of links) {
