@@ -28,6 +28,8 @@ export interface AlarmTarget<K extends string> {
    * wiring), so that the adoption aspect does not alarm it twice.
    */
   readonly subject?: IConstruct;
+  /** Where the owner's failures can be investigated (its log group, its traces): linked from every alarm's description. */
+  readonly diagnosis?: AlarmDiagnosis;
   /** Other dimensions for one alarm kind (e.g. the dead-letter queue's own name). */
   dimensionsFor?(key: K): { readonly [name: string]: string } | undefined;
   /** Whether an alarm kind applies to this owner at all (e.g. only with reserved concurrency). */
@@ -42,8 +44,6 @@ export interface AlarmTarget<K extends string> {
    * where the alarms live, so that a filter moves with its alarm).
    */
   logMetric?(key: K, source: MetricSource, absoluteThreshold: number, period: Duration, scope: Construct): IMetric;
-  /** Where the owner's failures can be investigated (its log group, its traces): linked from every alarm's description. */
-  readonly diagnosis?: AlarmDiagnosis;
 }
 
 /** The settings an alarm ends up with: the catalog entry overlaid with the user's options. */
@@ -113,13 +113,13 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
     Aspects.of(alarm).add({
       visit(node: IConstruct) {
         if (node !== alarm) return;
-        (alarm.node.defaultChild as CfnAlarm).alarmDescription = composeDescription(text, owner.node.path, ownRunbook ?? nearestRunbook(owner), links);
+        const runbook = ownRunbook ?? nearestRunbook(owner);
+        (alarm.node.defaultChild as CfnAlarm).alarmDescription = composeDescription(text, owner.node.path, runbook, links);
       },
     });
     attachNotifications(alarm, target.topic, owner);
-    registerAlarm({
-      alarm, owner, subject: target.subject, key, entry, critical: isCritical(entry), ownTopic: target.topic !== undefined, diagnosis: target.diagnosis,
-    });
+    const critical = isCritical(entry);
+    registerAlarm({ alarm, owner, subject: target.subject, key, entry, critical, ownTopic: target.topic !== undefined, diagnosis: target.diagnosis });
     alarms.push(alarm);
   }
   return alarms;

@@ -1,8 +1,9 @@
-import { Duration, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, Duration, Reference, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AlarmEntry, LOG_DERIVED, LogQuery } from './alarm-catalog';
 import { DescriptionLink } from './alarm-description';
-import { LinkPart, logsInsightsLink, metricsLink, tracesLink } from './console-links';
+import { BoundedValue, LinkPart, logsInsightsLink, metricsLink, tracesLink } from './console-links';
+import { generatedNameChars, givenName } from './generated-names';
 
 /** Where an owner's failures can be investigated, besides its metrics. */
 export interface AlarmDiagnosis {
@@ -12,6 +13,8 @@ export interface AlarmDiagnosis {
   readonly defaultQuery?: LogQuery;
   /** The X-Ray service name of the owner's traces (a function's name). */
   readonly traceService?: readonly LinkPart[];
+  /** Link the resource's metrics before the traces (when the alarms watch another resource than the traced function). */
+  readonly metricsBeforeTraces?: boolean;
   /** The queries the dashboard shows for this owner, in order. */
   readonly dashboardQueries?: readonly LogQuery[];
 }
@@ -38,10 +41,12 @@ export function alarmLinks(scope: IConstruct, entry: AlarmEntry, window: { evalu
   if (diagnosis?.logGroupName && query) {
     links.push({ label: `Logs (${query.title}, ${range})`, parts: logsInsightsLink(scope, diagnosis.logGroupName, query.query, seconds) });
   }
+  const traces: DescriptionLink[] = [];
   if (diagnosis?.traceService) {
     const hours = Math.min(6, seconds / 3600);
-    links.push({ label: `Traces (${hours} h)`, parts: tracesLink(scope, diagnosis.traceService, hours) });
+    traces.push({ label: `Traces (${hours} h)`, parts: tracesLink(scope, diagnosis.traceService, hours) });
   }
+  if (!diagnosis?.metricsBeforeTraces) links.push(...traces);
   const ownNamespace = metricSources(entry).find(s => s.namespace !== LOG_DERIVED)?.namespace ?? namespace;
   // a value the diagnosis knows (a function's name) may have a tighter bound than its dimension
   const known = new Map<string, LinkPart>();
@@ -51,12 +56,12 @@ export function alarmLinks(scope: IConstruct, entry: AlarmEntry, window: { evalu
   const values: { [name: string]: LinkPart[] } = {};
   let bounded = true;
   for (const [name, value] of Object.entries(dimensions)) {
-    if (!Token.isUnresolved(value)) values[name] = [value];
-    else if (known.has(value)) values[name] = [known.get(value)!];
-    else if (DIMENSION_MAX_CHARS[name] && isOneToken(value)) values[name] = [{ value, maxChars: DIMENSION_MAX_CHARS[name] }];
-    else bounded = false;
+    const bound = !Token.isUnresolved(value) ? value : known.get(value) ?? boundOf(name, value);
+    if (bound === undefined) bounded = false;
+    else values[name] = [bound];
   }
   if (ownNamespace && bounded) links.push({ label: 'Metrics', parts: metricsLink(scope, ownNamespace, values) });
+  if (diagnosis?.metricsBeforeTraces) links.push(...traces);
   return links;
 }
 
@@ -69,8 +74,20 @@ function metricSources(entry: AlarmEntry) {
   return entry.math ? Object.values(entry.math.metrics) : entry.metric ? [entry.metric] : [];
 }
 
-/** Whether the string is exactly one token (a reference), not text around one. */
-function isOneToken(value: string): boolean {
+/**
+ * A dimension value that is a reference to a resource's name, with the most characters it can
+ * have: the name the resource gives itself, else the name CloudFormation generates for it, within
+ * the service's limit. (The dimensions named here are also the resources' name properties.)
+ */
+function boundOf(dimension: string, value: string): BoundedValue | undefined {
+  const max = DIMENSION_MAX_CHARS[dimension];
   const fragments = Tokenization.reverseString(value);
-  return fragments.length === 1 && fragments.firstToken !== undefined;
+  if (max === undefined || fragments.length !== 1 || fragments.firstToken === undefined) return undefined;
+  const token = fragments.firstToken;
+  if (Reference.isReference(token) && CfnResource.isCfnResource(token.target)) {
+    const given = givenName(token.target, dimension);
+    if (given === undefined) return { value, maxChars: Math.min(max, generatedNameChars(token.target)) };
+    if (typeof given === 'string') return { value, maxChars: given.length };
+  }
+  return { value, maxChars: max };
 }

@@ -1,5 +1,4 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { FUNCTION_ALARMS } from './function-alarm-catalog';
 import { FunctionAlarmOptions } from './function-alarm-options';
@@ -21,8 +20,6 @@ export interface FunctionAlarmFacts {
   readonly aliasName?: string;
   /** The function's platform.report metrics; without them (non-JSON logs) log-derived alarms do not apply. */
   readonly reports?: PlatformReportMetrics;
-  /** The log group the function writes to; undefined: Lambda's default, `/aws/lambda/<name>`. */
-  readonly logGroup?: logs.ILogGroup;
 }
 
 /**
@@ -67,7 +64,7 @@ export function functionAlarmTarget(fn: lambda.Function, facts: FunctionAlarmFac
       }
     },
     dimensionsFor: key => key.startsWith('provisionedConcurrency') ? aliasDimensions : undefined,
-    diagnosis: functionDiagnosis(fn, facts.logGroup),
+    diagnosis: functionDiagnosis(fn),
     logMetric: (_key, source, threshold, period, scope) => {
       const reports = facts.reports!;
       const metricOptions = { statistic: source.statistic, period };

@@ -175,7 +175,6 @@ export class ObservedFunction extends lambda.Function {
       destination,
       aliasName: this.alias?.aliasName,
       reports: this.platformReports,
-      logGroup: this.logGroup,
     }, alarms, 'alarms', alarmTopic));
   }
 

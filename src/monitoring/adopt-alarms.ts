@@ -126,8 +126,6 @@ export class AdoptAlarms implements IAspect {
       destination,
       // plain functions: only what their logs allow (JSON), no provisioned-concurrency alias here
       reports: json ? new PlatformReportMetrics(fn, fn.logGroup) : undefined,
-      // the function's own log group when it names one (reading fn.logGroup otherwise would create a log retention resource)
-      logGroup: (Stack.of(fn).resolve(cfn.loggingConfig) as lambda.CfnFunction.LoggingConfigProperty | undefined)?.logGroup !== undefined ? fn.logGroup : undefined,
     }, this.props.functionAlarms, 'AdoptAlarms functionAlarms', this.props.alarmTopic));
   }
 

@@ -10,6 +10,7 @@ import { buildAlarms } from '../core/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
+import { functionDiagnosis } from '../function/function-diagnosis';
 
 /** Lambda's limits for SQS event sources. */
 export const SQS_SOURCE_LIMITS = {
@@ -142,6 +143,8 @@ function createQueueAlarms(fn: lambda.Function, queue: sqs.IQueue, options: Queu
     options: options.queueAlarms,
     optionsProp: `consumeQueue(${queue.node.path}) queueAlarms`,
     applies: key => key !== 'deadLetterQueueMessages' || dlq !== undefined,
+    // a stuck or slow consumer is explained by the function's errors and traces
+    diagnosis: functionDiagnosis(fn, false),
   });
 }
 

@@ -1,5 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmNotifications, ObservedFunction, ObservedQueue } from '../../src';
 import { compactQuery } from '../../src/core/console-links';
@@ -33,7 +35,8 @@ function deployedDescriptions(stack: Stack, deployed: Deployed, names: { [logica
     const generated = `${stack.stackName}-${id}-ABCDEFGHIJKLM`;
     refs[id] = names[id] ?? (r.Type === 'AWS::Lambda::Function' ? generated.slice(0, 64) : generated);
   }
-  return Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm').map(([id, r]) => ({
+  const alarms = Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+  return alarms.map(([id, r]) => ({
     id,
     name: r.Properties.AlarmName as string,
     text: resolveValue(r.Properties.AlarmDescription, template.Conditions ?? {}, { ...deployed, refs }),
@@ -48,7 +51,8 @@ function unescape(text: string): string {
 
 function logsLink(description: string) {
   const m = /\nLogs \(([^,]+), (\d+) h\): https:\/\/([^/]+)\/cloudwatch\/home\?region=([^#]+)#logsV2:logs-insights\$3FqueryDetail\$3D~\(end~0~start~-(\d+)~timeType~'RELATIVE~unit~'seconds~editorString~'([^~]*)~source~\(~'([^)]*)\)\)/.exec(description);
-  return m && { title: m[1], hours: Number(m[2]), domain: m[3], region: m[4], seconds: Number(m[5]), query: unescape(m[6]), logGroup: unescape(m[7]) };
+  if (!m) return null;
+  return { title: m[1], hours: Number(m[2]), domain: m[3], region: m[4], seconds: Number(m[5]), query: unescape(m[6]), logGroup: unescape(m[7]) };
 }
 
 describe('alarm descriptions with links', () => {
@@ -126,8 +130,8 @@ describe('alarm descriptions with links', () => {
     const stack = new Stack(new App(), 'Orders');
     new ObservedFunction(stack, 'Handler', {
       ...MINIMAL,
-      loggingFormat: (require('aws-cdk-lib/aws-lambda') as typeof import('aws-cdk-lib/aws-lambda')).LoggingFormat.TEXT,
-      tracing: (require('aws-cdk-lib/aws-lambda') as typeof import('aws-cdk-lib/aws-lambda')).Tracing.DISABLED,
+      loggingFormat: lambda.LoggingFormat.TEXT,
+      tracing: lambda.Tracing.DISABLED,
       alarms: { timeouts: { enabled: false }, memoryUsedPercent: { enabled: false } },
     });
     for (const d of deployedDescriptions(stack, PARTITIONS[0])) {
@@ -135,6 +139,22 @@ describe('alarm descriptions with links', () => {
       expect(d.text).not.toContain('\nTraces (');
       expect(d.text).toContain('\nMetrics: https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#metricsV2:graph=~();query=~\'*7bAWS*2fLambda*2cFunctionName*7d*20');
     }
+  });
+
+  test('the alarms a consumer\'s wiring makes for a plain queue link the consumer\'s errors and traces and the queue\'s metrics', () => {
+    const stack = new Stack(new App(), 'Orders');
+    const fn = new ObservedFunction(stack, 'Worker', { ...MINIMAL, asyncFailureQueue: false });
+    fn.consumeQueue(new sqs.Queue(stack, 'Jobs', { visibilityTimeout: Duration.minutes(2) }));
+    const template = Template.fromStack(stack);
+    const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    const descriptions = deployedDescriptions(stack, PARTITIONS[0]).filter(d => d.name.startsWith('Orders/Worker/JobsAlarms/'));
+    expect(descriptions.map(d => d.name.split('/').pop())).toEqual(['Backpressure', 'StuckConsumer']);
+    for (const d of descriptions) {
+      expect(logsLink(d.text)).toMatchObject({ title: 'errors', logGroup: d.refs[logGroupId] });
+      // the queue's metrics come before the function's traces, which follow where they fit
+      expect(d.text).toContain('\nMetrics: https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#metricsV2:graph=~();query=~\'*7bAWS*2fSQS*2cQueueName*7d*20Orders-Jobs');
+    }
+    expect(descriptions[0].text).toMatch(/\nMetrics: [^\n]+\nTraces \(1 h\): /);
   });
 
   test('queues link their metrics', () => {

@@ -11,11 +11,19 @@ const report = (requestId: string, status: string, durationMs: number, maxMemory
   time: new Date(at(0)).toISOString(),
   type: 'platform.report',
   record: {
-    requestId, status,
-    metrics: { durationMs, billedDurationMs: Math.ceil(durationMs), memorySizeMB: 1024, maxMemoryUsedMB, ...initDurationMs !== undefined ? { initDurationMs } : {} },
+    requestId,
+    status,
+    metrics: {
+      durationMs,
+      billedDurationMs: Math.ceil(durationMs),
+      memorySizeMB: 1024,
+      maxMemoryUsedMB,
+      ...initDurationMs !== undefined ? { initDurationMs } : {},
+    },
   },
 });
-const app = (requestId: string, level: string, message: string, extra: object = {}) => ({ timestamp: new Date(at(0)).toISOString(), level, requestId, message, ...extra });
+const app = (requestId: string, level: string, message: string, extra: object = {}) =>
+  ({ timestamp: new Date(at(0)).toISOString(), level, requestId, message, ...extra });
 
 /** Four invocations in the JSON log format: a cold start, a failure, a timeout, a slow success; informational lines around them. */
 const EVENTS: LogEvent[] = [
