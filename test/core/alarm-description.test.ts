@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { AlarmNotifications, ObservedFunction, ObservedQueue } from '../../src';
 import { compactQuery } from '../../src/core/console-links';
 import { FUNCTION_ALARMS } from '../../src/function/function-alarm-catalog';
+import { FUNCTION_LOG_QUERIES } from '../../src/function/function-log-queries';
 import { MINIMAL } from '../helpers';
 import { resolveValue } from '../support/cfn-values';
 
@@ -99,9 +100,10 @@ describe('alarm descriptions with links', () => {
         expect(link.logGroup).toBe(d.refs[logGroupId]);
         expect(link.region).toBe(deployed.region);
         expect(link.domain).toBe(deployed.domain);
-        const query = entry.logQuery ?? { title: 'errors', query: compactQuery('filter level in ["ERROR","FATAL"]') };
-        expect(link.query).toBe(compactQuery(entry.logQuery?.query ?? link.query));
-        expect(link.title).toBe(entry.logQuery?.title ?? query.title);
+        // the entry's own query, else the function's errors
+        const query = entry.logQuery ?? FUNCTION_LOG_QUERIES.errors;
+        expect(link.query).toBe(compactQuery(query.query));
+        expect(link.title).toBe(query.title);
         // the range covers the alarm's window twice, and at least an hour
         expect(link.seconds).toBeGreaterThanOrEqual(Math.max(3600, 2 * entry.evaluationPeriods * entry.period.toSeconds()));
         expect(d.text).toContain(`/xray/home?region=${deployed.region}#/traces?filter=service(%22${d.refs[stack.resolve((stack.node.findChild('Handler').node.defaultChild as any).logicalId)]}%22)`);

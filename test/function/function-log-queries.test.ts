@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { ObservedFunction } from '../../src';
+import { compactQuery } from '../../src/core/console-links';
 import { FUNCTION_LOG_QUERIES } from '../../src/function/function-log-queries';
 import { compileFilterPattern } from '../../src/simulator/log-filter';
 import { MINIMAL, testStack } from '../helpers';
@@ -84,6 +85,11 @@ describe('function log queries on sample JSON log records', () => {
     const matches = compileFilterPattern(timeouts.Properties.FilterPattern);
     const counted = EVENTS.filter(e => matches(JSON.parse(e.message))).map(e => e.timestamp);
     expect(runQuery(FUNCTION_LOG_QUERIES.timeouts.query, EVENTS).map(r => r['@timestamp'])).toEqual(counted);
+  });
+
+  test.each(Object.values(FUNCTION_LOG_QUERIES))('the compact form the $id link carries is the same query: the same rows', (q) => {
+    expect(compactQuery(q.query)).not.toBe(q.query);
+    expect(runQuery(compactQuery(q.query), EVENTS)).toEqual(runQuery(q.query, EVENTS));
   });
 
   test('the evaluator refuses what it does not implement', () => {
