@@ -1,9 +1,10 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmNotifications, ObservedFunction, ObservedQueue } from '../../src';
+import { composeDescription } from '../../src/core/alarm-description';
 import { compactQuery } from '../../src/core/console-links';
 import { FUNCTION_ALARMS } from '../../src/function/function-alarm-catalog';
 import { FUNCTION_LOG_QUERIES } from '../../src/function/function-log-queries';
@@ -165,6 +166,28 @@ describe('alarm descriptions with links', () => {
     for (const d of deployedDescriptions(stack, PARTITIONS[0])) {
       expect(d.text).toMatch(/\nMetrics: https:\/\/console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#metricsV2:graph=~\(\);query=~'\*7bAWS\*2fSQS\*2cQueueName\*7d\*20Orders-Jobs/);
     }
+  });
+});
+
+describe('composeDescription', () => {
+  const text = 'The function fails. Fires when > 5 percent in 2 of 3 periods of 1 minute.';
+  const bounded = (maxChars: number) => ({ value: Token.asString({ Ref: 'Fn' }), maxChars });
+
+  test('a link that does not fit with its values at their longest is left out; a shorter one after it is kept', () => {
+    const long = { label: 'Logs', parts: ['https://a/', bounded(950)] };
+    const short = { label: 'Metrics', parts: ['https://b/', bounded(64)] };
+    const out = new Stack().resolve(composeDescription(text, 'Orders/Handler', undefined, [long, short]));
+    expect(out).toEqual({ 'Fn::Sub': [`${text} Source: Orders/Handler.\nMetrics: https://b/\${v0}`, { v0: { Ref: 'Fn' } }] });
+  });
+
+  test('literal text that looks like a substitution stays literal', () => {
+    const out = new Stack().resolve(composeDescription(text, 'Orders/Handler', undefined, [{ label: 'Logs', parts: ['${x} ', bounded(10)] }]));
+    expect(out['Fn::Sub'][0]).toContain('\nLogs: ${!x} ${v0}');
+  });
+
+  test('a description of known values only is a plain string', () => {
+    expect(composeDescription(text, 'Orders/Handler', 'https://wiki/x', [{ label: 'Metrics', parts: ['https://b/c'] }]))
+      .toBe(`${text} Source: Orders/Handler.\nRunbook: https://wiki/x\nMetrics: https://b/c`);
   });
 });
 
