@@ -21,10 +21,16 @@ export interface AlarmDiagnosis {
 
 /**
  * The most characters of a dimension value that is a reference, per dimension name (the service
- * limits on the names: Lambda function 64, SQS queue 80, DynamoDB table 255). A reference in any
- * other dimension has no known bound: its alarm gets no metrics link.
+ * limits on the names: Lambda function 64, SQS queue 80, DynamoDB table 255, API Gateway stage
+ * 128), and the property that names the resource. A reference in any other dimension has no
+ * known bound: its alarm gets no metrics link.
  */
-const DIMENSION_MAX_CHARS: { readonly [name: string]: number } = { FunctionName: 64, QueueName: 80, TableName: 255 };
+const DIMENSION_NAMES: { readonly [dimension: string]: { readonly maxChars: number; readonly property: string } } = {
+  FunctionName: { maxChars: 64, property: 'FunctionName' },
+  QueueName: { maxChars: 80, property: 'QueueName' },
+  TableName: { maxChars: 255, property: 'TableName' },
+  Stage: { maxChars: 128, property: 'StageName' },
+};
 
 /**
  * The links at the end of an alarm's description, most useful first: the Logs Insights query for
@@ -77,17 +83,17 @@ function metricSources(entry: AlarmEntry) {
 /**
  * A dimension value that is a reference to a resource's name, with the most characters it can
  * have: the name the resource gives itself, else the name CloudFormation generates for it, within
- * the service's limit. (The dimensions named here are also the resources' name properties.)
+ * the service's limit.
  */
 function boundOf(dimension: string, value: string): BoundedValue | undefined {
-  const max = DIMENSION_MAX_CHARS[dimension];
+  const known = DIMENSION_NAMES[dimension];
   const fragments = Tokenization.reverseString(value);
-  if (max === undefined || fragments.length !== 1 || fragments.firstToken === undefined) return undefined;
+  if (known === undefined || fragments.length !== 1 || fragments.firstToken === undefined) return undefined;
   const token = fragments.firstToken;
   if (Reference.isReference(token) && CfnResource.isCfnResource(token.target)) {
-    const given = givenName(token.target, dimension);
-    if (given === undefined) return { value, maxChars: Math.min(max, generatedNameChars(token.target)) };
+    const given = givenName(token.target, known.property);
+    if (given === undefined) return { value, maxChars: Math.min(known.maxChars, generatedNameChars(token.target)) };
     if (typeof given === 'string') return { value, maxChars: given.length };
   }
-  return { value, maxChars: max };
+  return { value, maxChars: known.maxChars };
 }

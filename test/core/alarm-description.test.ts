@@ -1,9 +1,13 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AlarmNotifications, ObservedFunction, ObservedQueue } from '../../src';
+import { AccountConcurrencyMonitor, AlarmNotifications, CodeStorageMonitor, ObservedFunction, ObservedHttpApi, ObservedQueue, ObservedRestApi, ObservedTable } from '../../src';
 import { composeDescription } from '../../src/core/alarm-description';
 import { compactQuery } from '../../src/core/console-links';
 import { FUNCTION_ALARMS } from '../../src/function/function-alarm-catalog';
@@ -165,6 +169,32 @@ describe('alarm descriptions with links', () => {
     new ObservedQueue(stack, 'Jobs');
     for (const d of deployedDescriptions(stack, PARTITIONS[0])) {
       expect(d.text).toMatch(/\nMetrics: https:\/\/console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#metricsV2:graph=~\(\);query=~'\*7bAWS\*2fSQS\*2cQueueName\*7d\*20Orders-Jobs/);
+    }
+  });
+});
+
+describe('every construct\'s alarms', () => {
+  test('stay within 1,024 characters with every name at its longest, in an environment-agnostic stack deployed to GovCloud', () => {
+    const stack = new Stack(new App(), 'OrdersServiceProductionStack');
+    const table = new ObservedTable(stack, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, dynamoStream: dynamodb.StreamViewType.NEW_IMAGE });
+    const projector = new ObservedFunction(stack, 'Projector', { ...MINIMAL, asyncFailureQueue: false });
+    projector.consumeTableStream(table);
+    const handler = new ObservedFunction(stack, 'Handler', { ...MINIMAL, asyncFailureQueue: false, timeout: Duration.seconds(6) });
+    new ObservedRestApi(stack, 'RestApi').addLambdaRoute('POST', '/orders', handler, { authorizationType: apigateway.AuthorizationType.IAM });
+    new ObservedHttpApi(stack, 'HttpApi', { defaultAuthorizer: new HttpIamAuthorizer() }).addLambdaRoute(apigwv2.HttpMethod.POST, '/orders', handler);
+    new ObservedQueue(stack, 'Jobs');
+    new CodeStorageMonitor(stack, 'CodeStorage');
+    new AccountConcurrencyMonitor(stack, 'Concurrency');
+    AlarmNotifications.runbook(stack, RUNBOOK);
+    const descriptions = deployedDescriptions(stack, PARTITIONS[3]);
+    expect(descriptions.length).toBeGreaterThan(30);
+    for (const d of descriptions) {
+      expect(d.text.length).toBeLessThanOrEqual(1024);
+      expect(d.text).toContain(`\nRunbook: ${RUNBOOK}`);
+    }
+    const linked = (prefix: string) => descriptions.filter(d => d.name.startsWith(prefix) && d.text.includes('\nMetrics: https://'));
+    for (const prefix of ['OrdersServiceProductionStack/Orders/', 'OrdersServiceProductionStack/Jobs/', 'OrdersServiceProductionStack/RestApi/']) {
+      expect(linked(prefix).length).toBeGreaterThan(0);
     }
   });
 });
