@@ -1,4 +1,4 @@
-import { Aws, CfnCondition, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnCondition, Fn, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 
@@ -44,7 +44,9 @@ export function maxChars(parts: readonly LinkPart[]): number {
 export function renderParts(parts: readonly LinkPart[]): string {
   if (parts.every(p => typeof p === 'string')) return parts.join('');
   const names = new Map<string, { name: string; part: BoundedValue }>();
-  const body = parts.map(p => {
+  // text with a token in it (a threshold from a parameter) has the token as a variable too: the
+  // template of an Fn::Sub must be a plain string
+  const body = parts.flatMap(p => typeof p === 'string' ? splitTokens(p) : [p]).map(p => {
     if (typeof p === 'string') return p.replace(/\$\{/g, '${!');
     let variable = names.get(p.value);
     if (!variable) names.set(p.value, variable = { name: `v${names.size}`, part: p });
@@ -53,6 +55,22 @@ export function renderParts(parts: readonly LinkPart[]): string {
   const variables: { [name: string]: string } = {};
   for (const { name, part } of names.values()) variables[name] = part.produce ? part.produce() : part.value;
   return Fn.sub(body, variables);
+}
+
+/** Literal text and the tokens in it, in order (a token's length counts as its placeholder's). */
+function splitTokens(text: string): LinkPart[] {
+  // (a number token in a string is not `Token.isUnresolved`, but it is a fragment)
+  const fragments = Tokenization.reverseString(text);
+  if (fragments.tokens.length === 0) return [text];
+  const piece = (v: unknown): LinkPart[] => v instanceof Pieces ? v.items
+    : typeof v === 'string' && !Token.isUnresolved(v) ? [v] : [{ value: Token.asString(v), maxChars: 0 }];
+  if (fragments.length === 1) return piece(fragments.firstValue);
+  const joined: unknown = fragments.join({ join: (left: unknown, right: unknown) => new Pieces([...piece(left), ...piece(right)]) });
+  return piece(joined);
+}
+
+class Pieces {
+  constructor(readonly items: LinkPart[]) {}
 }
 
 /**

@@ -1,4 +1,4 @@
-import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -36,7 +36,8 @@ const PARTITIONS: Deployed[] = [
  */
 function deployedDescriptions(stack: Stack, deployed: Deployed, names: { [logicalId: string]: string } = {}) {
   const template = Template.fromStack(stack).toJSON();
-  const refs: { [id: string]: string } = {};
+  // parameters take the values given in `names`
+  const refs: { [id: string]: string } = { ...names };
   for (const [id, r] of Object.entries<any>(template.Resources)) {
     const generated = `${stack.stackName}-${id}-ABCDEFGHIJKLM`;
     refs[id] = names[id] ?? (r.Type === 'AWS::Lambda::Function' ? generated.slice(0, 64) : generated);
@@ -242,5 +243,16 @@ describe('runbook', () => {
     expect(() => new ObservedFunction(stack, 'Handler', { ...MINIMAL, alarms: { errorRatePercent: { runbookUrl: 'see the wiki' } } }))
       .toThrow(/Orders\/Handler: alarms\.errorRatePercent\.runbookUrl is 'see the wiki' \(12 characters\); allowed is a URL/);
     expect(() => AlarmNotifications.runbook(stack, stack.stackId)).toThrow(/runbook url is a token; it must be known at synth time/);
+  });
+});
+
+describe('thresholds that are tokens', () => {
+  test('a threshold from a parameter is a variable of the description\'s Fn::Sub too', () => {
+    const stack = new Stack(new App(), 'Orders');
+    const threshold = new CfnParameter(stack, 'Threshold', { type: 'Number' }).valueAsNumber;
+    new ObservedFunction(stack, 'Handler', { ...MINIMAL, alarms: { errorRatePercent: { threshold } } });
+    const d = deployedDescriptions(stack, PARTITIONS[0], { Threshold: '2.5' }).find(x => x.name === 'Orders/Handler/ErrorRate')!;
+    expect(d.text).toContain('Fires when > 2.5 percent in 2 of 3 periods of 1 minute.');
+    expect(logsLink(d.text)).not.toBeNull();
   });
 });
