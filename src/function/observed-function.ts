@@ -20,7 +20,7 @@ import { saveLogQueries } from './saved-log-queries';
 import { consumeBucket } from '../bucket/bucket-consumer';
 import { BucketConsumerOptions } from '../bucket/bucket-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
-import { concreteMillis, concreteNumber } from '../core/errors';
+import { concreteMillis, concreteNumber, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { consumeQueue } from '../queue/queue-consumer';
 import { QueueConsumerOptions } from '../queue/queue-consumer-options';
@@ -156,7 +156,12 @@ export class ObservedFunction extends lambda.Function {
       resources: [logGroupRef.logGroupRef.logGroupArn],
     }));
     this.platformReports = new PlatformReportMetrics(this, logGroupRef);
-    if (saveQueries) saveLogQueries(this, this.logGroup);
+    if (saveQueries) {
+      if ((props.loggingFormat ?? lambda.LoggingFormat.JSON) !== lambda.LoggingFormat.JSON) {
+        invalidProp(this, 'saveLogQueries', true, `allowed only with loggingFormat JSON, the logs the queries read (loggingFormat is ${props.loggingFormat})`);
+      }
+      saveLogQueries(this, this.logGroup);
+    }
 
     const deadLetter = props.deadLetterQueue !== undefined || props.deadLetterQueueEnabled === true || props.deadLetterTopic !== undefined;
     if (!deadLetter && props.onFailure === undefined && asyncFailureQueue !== false) {

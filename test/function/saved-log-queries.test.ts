@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ObservedFunction } from '../../src';
 import { FUNCTION_LOG_QUERIES } from '../../src/function/function-log-queries';
 import { MINIMAL, synth, testStack } from '../helpers';
@@ -22,5 +23,14 @@ describe('saved log queries', () => {
         LogGroupNames: [{ Ref: Match.stringLikeRegexp('^FnLogGroup') }],
       });
     }
+  });
+
+  test('refused for a function that logs text: the queries read JSON', () => {
+    expect(() => new ObservedFunction(testStack(), 'Fn', {
+      ...MINIMAL,
+      saveLogQueries: true,
+      loggingFormat: lambda.LoggingFormat.TEXT,
+      alarms: { timeouts: { enabled: false }, memoryUsedPercent: { enabled: false } },
+    })).toThrow('TestStack/Fn: saveLogQueries is true; allowed only with loggingFormat JSON, the logs the queries read (loggingFormat is Text).');
   });
 });
