@@ -1,10 +1,12 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
-import { Alarm, IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Annotations, Aspects, Duration, Token } from 'aws-cdk-lib';
+import { Alarm, CfnAlarm, IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmCatalog, AlarmEntry, describeCondition, describeWindow, LOG_DERIVED, MetricSource } from './alarm-catalog';
+import { checkRunbookUrl, composeDescription } from './alarm-description';
+import { AlarmDiagnosis, alarmLinks, catalogNamespace } from './alarm-links';
 import { alarmName } from './alarm-naming';
-import { attachNotifications } from './alarm-notifications';
+import { attachNotifications, nearestRunbook } from './alarm-notifications';
 import { AlarmOptions } from './alarm-options';
 import { registerAlarm, isCritical } from './alarm-registry';
 import { checkInteger, checkRange, invalidProp } from './errors';
@@ -26,6 +28,8 @@ export interface AlarmTarget<K extends string> {
    * wiring), so that the adoption aspect does not alarm it twice.
    */
   readonly subject?: IConstruct;
+  /** Where the owner's failures can be investigated (its log group, its traces): linked from every alarm's description. */
+  readonly diagnosis?: AlarmDiagnosis;
   /** Other dimensions for one alarm kind (e.g. the dead-letter queue's own name). */
   dimensionsFor?(key: K): { readonly [name: string]: string } | undefined;
   /** Whether an alarm kind applies to this owner at all (e.g. only with reserved concurrency). */
@@ -89,10 +93,14 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
   // function of the owner's path and the configured placement
   const { scope, livesIn } = alarmHome(owner);
   const alarms: Alarm[] = [];
+  const namespace = catalogNamespace(Object.values(catalog));
   for (const { key, entry, effective, threshold } of planned) {
+    const links = alarmLinks(scope, entry, effective, namespace, target.dimensions, target.diagnosis);
+    const text = `${entry.catches} Fires when ${describeCondition(entry, effective.threshold)} in ${describeWindow(effective)}.`;
+    const ownRunbook = target.options?.[key]?.runbookUrl;
     const alarm = new Alarm(scope, `${entry.id}Alarm`, {
       alarmName: alarmName(owner, entry.id, livesIn),
-      alarmDescription: alarmDescription(entry, effective, owner.node.path),
+      alarmDescription: composeDescription(text, owner.node.path, ownRunbook, []),
       metric: metricFor(key, entry, target, threshold, effective.period, scope),
       threshold,
       comparisonOperator: entry.comparison,
@@ -100,26 +108,26 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
       datapointsToAlarm: effective.datapointsToAlarm,
       treatMissingData: entry.treatMissingData,
     });
+    // the links and the runbook are added when the app is synthesized: AlarmNotifications.runbook()
+    // may be called later, and what a link needs in the stack is made only if the link fits
+    Aspects.of(alarm).add({
+      visit(node: IConstruct) {
+        if (node !== alarm) return;
+        const runbook = ownRunbook ?? nearestRunbook(owner);
+        (alarm.node.defaultChild as CfnAlarm).alarmDescription = composeDescription(text, owner.node.path, runbook, links);
+      },
+    });
     const critical = isCritical(entry);
     attachNotifications(alarm, target.topic, owner, critical);
-    registerAlarm({ alarm, owner, subject: target.subject, key, entry, critical, ownTopic: target.topic !== undefined });
+    registerAlarm({ alarm, owner, subject: target.subject, key, entry, critical, ownTopic: target.topic !== undefined, diagnosis: target.diagnosis });
     alarms.push(alarm);
   }
   return alarms;
 }
 
-/** CloudWatch allows alarm descriptions of up to 1024 characters. */
-const MAX_DESCRIPTION = 1024;
-
-/** What the alarm catches, when it fires, and where it comes from (a long path keeps its tail). */
-function alarmDescription(entry: AlarmEntry, effective: EffectiveAlarm, path: string): string {
-  const text = `${entry.catches} Fires when ${describeCondition(entry, effective.threshold)} in ${describeWindow(effective)}. Source: `;
-  const room = MAX_DESCRIPTION - text.length - 1;
-  return `${text}${path.length <= room ? path : `...${path.slice(path.length - room + 3)}`}.`;
-}
-
 /** The entry's defaults overlaid with the user's options, each checked against its range. */
 export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry, options: AlarmOptions | undefined): EffectiveAlarm {
+  checkRunbookUrl(owner, `${prop}.runbookUrl`, options?.runbookUrl);
   const threshold = options?.threshold ?? entry.threshold;
   checkRange(owner, `${prop}.threshold`, threshold, entry.min, entry.max, entry.unit);
   const evaluationPeriods = options?.evaluationPeriods ?? Math.max(entry.evaluationPeriods, options?.datapointsToAlarm ?? 0);

@@ -11,6 +11,21 @@ export interface MetricSource {
   readonly dimensions?: { readonly [name: string]: string };
 }
 
+/**
+ * A CloudWatch Logs Insights query that explains a failure from the logs, written once and used
+ * in alarm descriptions (as a console link), dashboards and, on request, saved query definitions.
+ */
+export interface LogQuery {
+  /** Stable id, e.g. `errors`. */
+  readonly id: string;
+  /** What the query shows, in a few words (a link label, a widget title). */
+  readonly title: string;
+  /** The query, in the Logs Insights query language. */
+  readonly query: string;
+  /** How its result reads best on a dashboard: rows, or a time series. */
+  readonly view: 'table' | 'line';
+}
+
 /** Namespace marker: the construct derives this metric from its logs with a metric filter. */
 export const LOG_DERIVED = 'CdkObserved';
 
@@ -43,6 +58,13 @@ export interface AlarmEntry {
   readonly enabledByDefault: boolean;
   /** When the alarm exists at all (for the docs), e.g. "with reserved concurrency". */
   readonly when: string;
+  /**
+   * The Logs Insights query that explains this failure (linked from the alarm's description when
+   * the owner has a log group).
+   *
+   * @default - the owner's default query (a function's errors)
+   */
+  readonly logQuery?: LogQuery;
 }
 
 /** A catalog: the alarm entries of one construct, keyed by the name of their option. */

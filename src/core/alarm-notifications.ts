@@ -3,6 +3,7 @@ import { Alarm, CompositeAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
+import { checkRunbookUrl } from './alarm-description';
 import { grantToAlarms, keyOfSameRegion, nearestDefaults } from './observed-defaults';
 
 /** Per-scope state on the construct tree (a `Symbol.for` key: two copies of the library share it). */
@@ -12,6 +13,7 @@ const WATCHED = Symbol.for('cdk-observed.AlarmNotifications.watchedByServiceHeal
 
 /** The id of the topic the library creates in a stack whose alarms were given no topic. */
 const DEFAULT_TOPIC_ID = 'ObservedAlarmsTopic';
+const RUNBOOK = Symbol.for('cdk-observed.AlarmNotifications.runbook');
 
 /**
  * Where the alarms of observed constructs send their notifications, on ALARM and on the return
@@ -78,7 +80,29 @@ export class AlarmNotifications {
     return topic;
   }
 
+  /**
+   * Add the team's runbook URL to the description of every alarm of the observed constructs
+   * under `scope` (an app, a stack, or one construct); the nearest scope wins, and an alarm's own
+   * `runbookUrl` option wins over both. It may be called before or after the constructs are
+   * created.
+   *
+   * @param url known at synth time, at most 300 characters, no spaces
+   */
+  public static runbook(scope: IConstruct, url: string): void {
+    checkRunbookUrl(scope, 'AlarmNotifications.runbook url', url);
+    (scope as unknown as Record<symbol, string>)[RUNBOOK] = url;
+  }
+
   private constructor() {}
+}
+
+/** The runbook URL the nearest scope was given, if any. */
+export function nearestRunbook(construct: IConstruct): string | undefined {
+  for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
+    const url = (scope as unknown as Record<symbol, string | undefined>)[RUNBOOK];
+    if (url) return url;
+  }
+  return undefined;
 }
 
 /**

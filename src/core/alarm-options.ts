@@ -39,4 +39,12 @@ export interface AlarmOptions {
    * @default - the catalog default for this alarm
    */
   readonly period?: Duration;
+
+  /**
+   * A runbook URL added to this alarm's description (known at synth time, at most 300
+   * characters). For every alarm of a scope, use `AlarmNotifications.runbook()`.
+   *
+   * @default - the URL given to `AlarmNotifications.runbook()` for the nearest enclosing scope, or none
+   */
+  readonly runbookUrl?: string;
 }

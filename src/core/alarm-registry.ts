@@ -2,6 +2,7 @@ import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { AlarmEntry } from './alarm-catalog';
 import { peekState, setState, stateOf } from './tree-state';
+import { AlarmDiagnosis } from './alarm-links';
 
 /**
  * Alarm kinds that say "users are failing now" (lost work, rejected or erroring requests, a loop
@@ -40,6 +41,8 @@ export interface AlarmRecord {
   readonly critical: boolean;
   /** Whether the owner was given its own alarm topic (its alarms keep their actions). */
   readonly ownTopic: boolean;
+  /** Where the owner's failures can be investigated (its log group and queries), if known. */
+  readonly diagnosis?: AlarmDiagnosis;
 }
 
 /**

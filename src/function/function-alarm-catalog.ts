@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { FunctionAlarmOptions } from './function-alarm-options';
+import { FUNCTION_LOG_QUERIES as Q } from './function-log-queries';
 import { AlarmCatalog, AlarmEntry, LOG_DERIVED } from '../core/alarm-catalog';
 
 const LAMBDA = 'AWS/Lambda';
@@ -31,6 +32,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'ErrorRate',
+    logQuery: Q.errors,
     catches: 'The function fails a share of its invocations (exceptions, timeouts, out-of-memory crashes).',
     math: {
       expression: 'IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)',
@@ -49,6 +51,8 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'Throttles',
+    // longer invocations hold more concurrency: the slowest show what uses it up
+    logQuery: Q.slowest,
     catches: 'Invocations are rejected because the account or reserved concurrency is exhausted.',
     metric: { namespace: LAMBDA, metricName: 'Throttles', statistic: 'Sum' },
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -61,6 +65,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'DurationNearTimeout',
+    logQuery: Q.slowest,
     catches: 'The timeout is too close to the real duration: the slowest invocations are about to time out.',
     metric: { namespace: LAMBDA, metricName: 'Duration', statistic: 'p99' },
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -73,6 +78,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'Timeouts',
+    logQuery: Q.timeouts,
     catches: 'Invocations run into the function timeout and are cut off.',
     // the metric has data only in minutes with a timeout: FILL makes quiet minutes count as 0,
     // so two lone timeouts minutes apart do not make "2 of 3"
@@ -87,6 +93,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'MemoryNearLimit',
+    logQuery: Q.memory,
     catches: 'Memory is too small, or leaks across warm invocations, and will run out.',
     // reported only at or above the threshold (see PlatformReportMetrics): quiet minutes count as 0
     math: { expression: 'FILL(m, 0)', metrics: { m: { namespace: LOG_DERIVED, metricName: 'MaxMemoryUsedMB', statistic: 'Maximum' } } },
@@ -111,6 +118,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'ConcurrencyNearReserved',
+    logQuery: Q.slowest,
     catches: 'Concurrent executions approach the reserved concurrency, beyond which invocations are throttled.',
     metric: { namespace: LAMBDA, metricName: 'ConcurrentExecutions', statistic: 'Maximum' },
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -124,6 +132,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'ProvisionedConcurrencySpillover',
+    logQuery: Q.coldStarts,
     catches: 'Traffic outgrew the provisioned concurrency: invocations spill over to on-demand environments and meet cold starts again.',
     metric: { namespace: LAMBDA, metricName: 'ProvisionedConcurrencySpilloverInvocations', statistic: 'Sum' },
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -136,6 +145,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
   provisionedConcurrencyUtilizationPercent: {
     ...COMMON,
     id: 'ProvisionedConcurrencyHigh',
+    logQuery: Q.coldStarts,
     catches: 'Nearly every provisioned environment is busy: the next burst spills over to cold starts.',
     metric: { namespace: LAMBDA, metricName: 'ProvisionedConcurrencyUtilization', statistic: 'Maximum' },
     period: MINUTE,
@@ -151,6 +161,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
   provisionedConcurrencyIdlePercent: {
     ...COMMON,
     id: 'ProvisionedConcurrencyIdle',
+    logQuery: Q.coldStarts,
     catches: 'Provisioned environments sat mostly idle for a day: capacity is paid for and not used.',
     // Lambda emits utilization only while the alias is invoked: FILL counts silent hours as 0, so
     // a day without traffic is idle too. (Missing data as breaching would instead fire an hour
@@ -169,6 +180,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
   coldStartPercent: {
     ...COMMON,
     id: 'ColdStarts',
+    logQuery: Q.coldStarts,
     catches: 'Cold starts make up a large share of invocations and set the tail latency.',
     math: {
       expression: 'IF(invocations > 0, 100 * FILL(coldStarts, 0) / invocations, 0)',

@@ -2,6 +2,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { FUNCTION_ALARMS } from './function-alarm-catalog';
 import { FunctionAlarmOptions } from './function-alarm-options';
+import { functionDiagnosis } from './function-diagnosis';
 import { PlatformReportMetrics } from './platform-report-metrics';
 import { AlarmTarget } from '../core/alarm-builder';
 import { AlarmEntry, LOG_DERIVED } from '../core/alarm-catalog';
@@ -63,6 +64,7 @@ export function functionAlarmTarget(fn: lambda.Function, facts: FunctionAlarmFac
       }
     },
     dimensionsFor: key => key.startsWith('provisionedConcurrency') ? aliasDimensions : undefined,
+    diagnosis: functionDiagnosis(fn),
     logMetric: (_key, source, threshold, period, scope) => {
       const reports = facts.reports!;
       const metricOptions = { statistic: source.statistic, period };

@@ -16,10 +16,11 @@ import { functionAlarmTarget } from './function-alarm-target';
 import { validateFunctionProps } from './function-validation';
 import { PlatformReportMetrics } from './platform-report-metrics';
 import { ProvisionedConcurrencyOptions } from './provisioned-concurrency-options';
+import { saveLogQueries } from './saved-log-queries';
 import { consumeBucket } from '../bucket/bucket-consumer';
 import { BucketConsumerOptions } from '../bucket/bucket-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
-import { concreteMillis, concreteNumber } from '../core/errors';
+import { concreteMillis, concreteNumber, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { createLogGroup } from '../core/log-groups';
 import { consumeQueue } from '../queue/queue-consumer';
@@ -73,6 +74,15 @@ export interface ObservedFunctionProps extends lambda.FunctionProps {
    * @default - no provisioned concurrency, no alias
    */
   readonly provisionedConcurrency?: ProvisionedConcurrencyOptions;
+
+  /**
+   * Save the function's Logs Insights queries (errors, timeouts, slowest invocations, memory used
+   * against memory size, cold starts; the ones its alarm descriptions link) as saved queries on
+   * its log group (`AWS::Logs::QueryDefinition`, five resources).
+   *
+   * @default false
+   */
+  readonly saveLogQueries?: boolean;
 }
 
 /**
@@ -129,7 +139,7 @@ export class ObservedFunction extends lambda.Function {
 
   constructor(scope: Construct, id: string, props: ObservedFunctionProps) {
     validateFunctionProps(`${scope.node.path}/${id}`, props);
-    const { alarms, alarmTopic, asyncFailureQueue, logRetention, provisionedConcurrency, ...functionProps } = props;
+    const { alarms, alarmTopic, asyncFailureQueue, logRetention, provisionedConcurrency, saveLogQueries: saveQueries, ...functionProps } = props;
     const userAsyncConfig = props.onFailure !== undefined || props.onSuccess !== undefined
       || props.maxEventAge !== undefined || props.retryAttempts !== undefined;
     super(scope, id, {
@@ -158,6 +168,12 @@ export class ObservedFunction extends lambda.Function {
       resources: [logGroupRef.logGroupRef.logGroupArn],
     }));
     this.platformReports = new PlatformReportMetrics(this, logGroupRef);
+    if (saveQueries) {
+      if ((props.loggingFormat ?? lambda.LoggingFormat.JSON) !== lambda.LoggingFormat.JSON) {
+        invalidProp(this, 'saveLogQueries', true, `allowed only with loggingFormat JSON, the logs the queries read (loggingFormat is ${props.loggingFormat})`);
+      }
+      saveLogQueries(this, this.logGroup);
+    }
 
     const deadLetter = props.deadLetterQueue !== undefined || props.deadLetterQueueEnabled === true || props.deadLetterTopic !== undefined;
     if (!deadLetter && props.onFailure === undefined && asyncFailureQueue !== false) {

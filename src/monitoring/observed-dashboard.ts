@@ -1,9 +1,10 @@
 import { AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
-import { CfnAlarm, Dashboard, GraphWidget, HorizontalAnnotation, IWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnAlarm, Dashboard, GraphWidget, HorizontalAnnotation, IWidget, LogQueryVisualizationType, LogQueryWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { adoptPending } from './adopt-alarms';
 import { AlarmRecord, alarmsUnder } from '../core/alarm-registry';
+import { renderParts } from '../core/console-links';
 
 /**
  * CloudWatch allows 500 widgets in a dashboard body. The body is also a property in the
@@ -64,11 +65,11 @@ export class ObservedDashboard extends Construct {
   private build(): void {
     if (this.dashboards.length > 0) return;
     adoptPending(this.watched);
-    const rows = rowsOf(alarmsUnder(this.watched));
     let current: { dashboard: Dashboard; widgets: number; bytes: number } | undefined;
-    for (const row of rows) {
-      const widgets = row.length;
-      const bytes = row.reduce((n, w) => n + estimateBytes(w), 0);
+    // a construct's lines (title, graphs, log queries) stay together in one dashboard
+    for (const lines of sectionsOf(alarmsUnder(this.watched))) {
+      const widgets = lines.reduce((n, line) => n + line.length, 0);
+      const bytes = lines.flat().reduce((n, w) => n + estimateBytes(w), 0);
       if (!current || current.widgets + widgets > DASHBOARD_MAX_WIDGETS || current.bytes + bytes > DASHBOARD_MAX_BODY_BYTES) {
         const n = this.dashboards.length + 1;
         const dashboard = new Dashboard(this, n === 1 ? 'Dashboard' : `Dashboard${n}`, {
@@ -77,15 +78,18 @@ export class ObservedDashboard extends Construct {
         this.dashboards.push(dashboard);
         current = { dashboard, widgets: 0, bytes: 0 };
       }
-      current.dashboard.addWidgets(...row);
+      for (const line of lines) current.dashboard.addWidgets(...line);
       current.widgets += widgets;
       current.bytes += bytes;
     }
   }
 }
 
-/** The widgets of each observed construct (a title line, then its graphs, six to a line). */
-export function rowsOf(records: AlarmRecord[]): IWidget[][] {
+/**
+ * The lines of widgets of each observed construct: a title line, then its graphs six to a line,
+ * then (for a function) its log queries.
+ */
+export function sectionsOf(records: AlarmRecord[]): IWidget[][][] {
   const byOwner = new Map<IConstruct, AlarmRecord[]>();
   for (const r of records) {
     if (!r.critical && !SHOWN.has(r.entry.id)) continue;
@@ -93,16 +97,35 @@ export function rowsOf(records: AlarmRecord[]): IWidget[][] {
     list.push(r);
     byOwner.set(r.owner, list);
   }
-  const rows: IWidget[][] = [];
+  const sections: IWidget[][][] = [];
   for (const [owner, list] of byOwner) {
-    rows.push([new TextWidget({ markdown: `### ${owner.node.path}`, width: 24, height: 1 })]);
+    const rows: IWidget[][] = [[new TextWidget({ markdown: `### ${owner.node.path}`, width: 24, height: 1 })]];
+    sections.push(rows);
     for (let i = 0; i < list.length; i += PER_LINE) {
       const line = list.slice(i, i + PER_LINE);
       const width = Math.floor(24 / line.length);
       rows.push(line.map(r => graphOf(owner, r, width)));
     }
+    const logs = logQueriesOf(owner, list[0]);
+    if (logs.length > 0) rows.push(logs);
   }
-  return rows;
+  return sections;
+}
+
+/** The owner's Logs Insights queries (a function's errors, slowest invocations, memory, cold starts) on its log group, one line. */
+function logQueriesOf(owner: IConstruct, record: AlarmRecord): IWidget[] {
+  const { logGroupName, dashboardQueries = [] } = record.diagnosis ?? {};
+  if (!logGroupName || dashboardQueries.length === 0) return [];
+  const name = renderParts(logGroupName);
+  const width = Math.floor(24 / dashboardQueries.length);
+  return dashboardQueries.map(q => new LogQueryWidget({
+    title: `${owner.node.id} ${q.title}`,
+    logGroupNames: [name],
+    queryString: q.query,
+    view: q.view === 'line' ? LogQueryVisualizationType.LINE : LogQueryVisualizationType.TABLE,
+    width,
+    height: 6,
+  }));
 }
 
 function graphOf(owner: IConstruct, record: AlarmRecord, width: number): GraphWidget {

@@ -11,6 +11,7 @@ import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalid
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
 import { stateOf } from '../core/tree-state';
+import { functionDiagnosis } from '../function/function-diagnosis';
 
 /** Lambda's limits for SQS event sources. */
 export const SQS_SOURCE_LIMITS = {
@@ -143,6 +144,8 @@ function createQueueAlarms(fn: lambda.Function, queue: sqs.IQueue, options: Queu
     options: options.queueAlarms,
     optionsProp: `consumeQueue(${queue.node.path}) queueAlarms`,
     applies: key => key !== 'deadLetterQueueMessages' || dlq !== undefined,
+    // a stuck or slow consumer is explained by the function's errors and traces
+    diagnosis: functionDiagnosis(fn, false),
   });
 }
 

@@ -12,6 +12,7 @@ import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../
 import { createFailureQueue } from '../core/failure-queue';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
+import { functionDiagnosis } from '../function/function-diagnosis';
 
 /** The environment variables that hand a function its write marker. */
 export const MARKER_ATTRIBUTE_ENV = 'OBSERVED_WRITE_MARKER_ATTRIBUTE';
@@ -70,6 +71,7 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
     optionsProp: `${where} alarms`,
     applies: key => key !== 'failedRecords' || failureQueue !== undefined,
     absoluteThreshold: (key, threshold) => key === 'iteratorAgeSeconds' ? threshold * 1000 : threshold,
+    diagnosis: functionDiagnosis(fn, false),
   });
 
   if (!dropOwnWrites) reportWritesWithoutLoopBreaking(fn, table);
