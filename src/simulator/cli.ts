@@ -5,7 +5,8 @@ const USAGE = `Usage: cdk-observed simulate --template <template.json> --scenari
 
 Evaluates the CloudWatch alarms of a synthesized template against scenarios of metric data and
 prints, per scenario, which alarms fired and how many minutes after the onset, and false alarms
-(ALARMs before the onset; on a baseline, every ALARM) per week.`;
+(ALARMs before the onset; on a baseline, every ALARM) per week. Exits with 3 when any alarm of
+the template could not be evaluated.`;
 
 /** Text report of one scenario's result. */
 export function formatResult(r: ScenarioResult): string {
@@ -54,6 +55,13 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
   const simulator = AlarmSimulator.fromTemplateFile(template);
   const results = scenarios.flatMap(file => AlarmSimulator.readScenarioFile(file)).map(s => simulator.simulate(s));
   out(json ? JSON.stringify(results, null, 2) : results.map(formatResult).join('\n\n'));
+  // a run that could not evaluate an alarm proves nothing about it: say so and fail
+  const unevaluable = new Set(results.flatMap(r => r.alarms.filter(a => !a.evaluable).map(a => a.alarmName)));
+  if (unevaluable.size > 0) {
+    const alarms = results[0]?.alarms.length ?? 0;
+    out(`${json ? '' : '\n'}NOT EVALUATED: ${unevaluable.size} of ${alarms} alarms could not be evaluated; the detections and false alarms above do not include them.`);
+    return 3;
+  }
   return 0;
 }
 
