@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { ApiAlarmOptions } from './api-alarm-options';
 import { AlarmCatalog, AlarmEntry, MetricSource } from '../core/alarm-catalog';
+import { errorBudgetEntries } from '../core/error-budget';
 
 const API_GATEWAY = 'AWS/ApiGateway';
 
@@ -80,6 +81,28 @@ function apiAlarms(names: ApiMetricNames): AlarmCatalog<keyof ApiAlarmOptions> {
     clientErrorRatePercent: errorRate('ClientErrorRate', names.clientErrors, names.requests,
       'The API rejects a growing share of requests with 4XX: a broken client, an authorizer rejecting valid callers, or throttling (429).',
       10, false),
+    minimumRequests: {
+      ...SUSTAINED,
+      id: 'TrafficStopped',
+      catches: 'Requests stopped or fell below what the API always receives (a DNS or routing change, a broken client release, an upstream outage).',
+      // a period without requests has no data point: FILL counts it as 0
+      math: { expression: 'FILL(requests, 0)', metrics: { requests: names.requests } },
+      period: Duration.minutes(10),
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: 1,
+      unit: 'requests per period',
+      min: 1,
+      max: 1_000_000_000,
+      enabledByDefault: false,
+    },
+    ...errorBudgetEntries({
+      errors: { namespace: API_GATEWAY, metricName: names.serverErrors, statistic: 'Sum' },
+      requests: names.requests,
+      what: 'requests (5XX)',
+      enabledByDefault: true,
+    }),
   };
 }
 

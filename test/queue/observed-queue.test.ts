@@ -27,7 +27,7 @@ describe('ObservedQueue defaults', () => {
   });
 
   test('three alarms: backpressure, stuck consumer, dead-letter depth', () => {
-    expect(queue.alarms.map(a => a.node.id)).toEqual(['BackpressureAlarm', 'StuckConsumerAlarm', 'DeadLetterQueueMessagesAlarm']);
+    expect(queue.alarms.map(a => a.node.id)).toEqual(['BackpressureAlarm', 'BacklogGrowingAlarm', 'StuckConsumerAlarm', 'DeadLetterQueueMessagesAlarm']);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Queue/Backpressure',
       Namespace: 'AWS/SQS',
@@ -51,13 +51,24 @@ describe('ObservedQueue defaults', () => {
         Match.objectLike({ Id: 'deleted', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'NumberOfMessagesDeleted' }), Stat: 'Sum', Period: 60 }) }),
       ]),
     });
+    // every minute the dead-letter queue's depth rises alarms, not only the first
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Queue/DeadLetterQueueMessages',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QueueDeadLetterQueue'), 'QueueName'] } }],
+      Metrics: [
+        Match.objectLike({ Expression: 'DIFF(FILL(visible, 0))', ReturnData: true }),
+        Match.objectLike({
+          Id: 'visible',
+          MetricStat: Match.objectLike({
+            Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QueueDeadLetterQueue'), 'QueueName'] } }] },
+            Stat: 'Maximum',
+            Period: 60,
+          }),
+        }),
+      ],
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
       EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
     });
   });
 
@@ -83,7 +94,7 @@ describe('ObservedQueue options', () => {
     template.resourceCountIs('AWS::SQS::Queue', 2);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Queue/DeadLetterQueueMessages',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyDlq'), 'QueueName'] } }],
+      Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyDlq'), 'QueueName'] } }] }) }) })]),
     });
   });
 
