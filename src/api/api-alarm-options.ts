@@ -40,6 +40,15 @@ export interface ApiAlarmOptions {
   readonly clientErrorRatePercent?: AlarmOptions;
 
   /**
+   * Latency objective: p99 latency above the target you state, in milliseconds, over 5-minute
+   * windows in 2 of 2 (a p99 that climbs from 300 ms to 3 s fires it; `latencyP99PercentOfTimeout`
+   * only near the integration timeout).
+   *
+   * @default - on: > 2500 milliseconds in 2 of 2 periods of 5 minutes
+   */
+  readonly latencyP99Milliseconds?: AlarmOptions;
+
+  /**
    * Traffic stopped: fewer requests in a period than the API always receives (opt-in: state the
    * expectation with `threshold`, requests per `period`). Periods without requests count as 0.
    *

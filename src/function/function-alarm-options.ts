@@ -123,6 +123,14 @@ export interface FunctionAlarmOptions {
   readonly provisionedConcurrencyIdlePercent?: AlarmOptions;
 
   /**
+   * Latency objective: p99 duration above the latency you state, in milliseconds, over 5-minute
+   * windows (opt-in: `durationNearTimeout` watches the timeout; this one watches your target).
+   *
+   * @default - off; when on: > 1000 milliseconds in 2 of 2 periods of 5 minutes
+   */
+  readonly durationP99Milliseconds?: AlarmOptions;
+
+  /**
    * Traffic stopped: fewer invocations in a period than the function always receives (opt-in:
    * state the expectation with `threshold`, invocations per `period`). Periods without
    * invocations count as 0.

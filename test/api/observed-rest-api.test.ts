@@ -77,11 +77,11 @@ describe('ObservedRestApi defaults', () => {
     });
   });
 
-  test('exactly five alarms by default, with stable readable names', () => {
+  test('exactly six alarms by default, with stable readable names', () => {
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
       .map(r => r.Properties.AlarmName).filter((n: string) => n.startsWith('TestStack/Api/')).sort();
-    expect(names).toEqual(['TestStack/Api/ErrorBudgetFastBurn', 'TestStack/Api/ErrorBudgetSlowBurn', 'TestStack/Api/IntegrationLatency', 'TestStack/Api/LatencyNearTimeout', 'TestStack/Api/ServerErrorRate']);
-    expect(api.alarms.map(a => a.node.id)).toEqual(['ServerErrorRateAlarm', 'LatencyNearTimeoutAlarm', 'IntegrationLatencyAlarm', 'ErrorBudgetFastBurnAlarm', 'ErrorBudgetSlowBurnAlarm']);
+    expect(names).toEqual(['TestStack/Api/ErrorBudgetFastBurn', 'TestStack/Api/ErrorBudgetSlowBurn', 'TestStack/Api/IntegrationLatency', 'TestStack/Api/LatencyNearTimeout', 'TestStack/Api/LatencyObjective', 'TestStack/Api/ServerErrorRate']);
+    expect(api.alarms.map(a => a.node.id)).toEqual(['ServerErrorRateAlarm', 'LatencyNearTimeoutAlarm', 'IntegrationLatencyAlarm', 'LatencyObjectiveAlarm', 'ErrorBudgetFastBurnAlarm', 'ErrorBudgetSlowBurnAlarm']);
   });
 });
 
@@ -226,6 +226,11 @@ describe('ObservedRestApi alarms', () => {
     const slow = alarm(template, 'TestStack/Api/ErrorBudgetSlowBurn');
     expect(slow).toMatchObject({ Threshold: 0.2, EvaluationPeriods: 12, DatapointsToAlarm: 6 });
     expect(slow.Metrics[1].MetricStat.Period).toBe(1800);
+  });
+
+  test('latency objective: p99 above 2500 ms in 2 of 2 five-minute windows', () => {
+    const template = synth(apiWithRoute().stack);
+    expect(alarm(template, 'TestStack/Api/LatencyObjective')).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p99', Period: 300, Threshold: 2500, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
   });
 
   test('the availability objective sets the budget; a burn rate is the threshold', () => {

@@ -122,6 +122,12 @@ describe('error-budget burn (issue 15)', () => {
   });
 });
 
+describe('latency below the timeout (issue 15)', () => {
+  test('a dependency ten times slower: the stated p99 objective of 1 s fires within 10 minutes; nothing near the timeout does', () => {
+    expect(fired('slowDependency')).toEqual({ 'Api/LatencyObjective': 7 });
+  });
+});
+
 describe('traffic that stops, opt-in (issue 15)', () => {
   test('the orders API goes silent: alarmed when a 10-minute window holds no request', () => {
     expect(fired('apiTrafficStops')).toEqual({ 'OrdersApiAlarms/TrafficStopped': 11 });

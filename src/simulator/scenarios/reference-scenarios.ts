@@ -251,6 +251,7 @@ const AFFECTED: { [name: string]: (r: ReferenceAppRefs) => string[] } = {
   'hourly job failing once': r => [r.hourly.fn, r.hourly.failureQueue!],
   'API low-rate errors': r => [r.api.fn, r.apiName],
   'API slow burn': r => [r.api.fn, r.apiName],
+  'slow dependency': r => [r.api.fn, r.apiName],
   'API traffic stops': r => [r.api.fn, r.export.fn, r.apiName],
   'hourly job stops': r => [r.hourly.fn],
   'capped consumer': r => [r.worker.fn, r.jobs.queue],
@@ -602,6 +603,15 @@ export const apiSlowBurn: Incident = (refs, options = {}) =>
     if (f.m >= 60) f.api.errors += rng.binomial(f.api.invocations, 0.004);
   }, 60);
 
+/** A dependency of the API function slows down tenfold: p99 climbs from about 200 ms to 2 s, far below the 5 s timeout. */
+export const slowDependency: Incident = (refs, options = {}) =>
+  incident('slow dependency', 'From minute 180 a downstream call of the API function takes ten times as long (median 60 ms to 600 ms): its p99 climbs from about 200 ms to 2 s, far below its 5 s timeout and the 29 s integration timeout.', 300, refs, options, (f, rng) => {
+    if (f.m < ONSET) return;
+    const n = f.api.invocations;
+    f.api = { ...f.api, medianMs: 600, concurrency: Math.ceil(n / 60 * 0.6 * 1.5) + 1 };
+    void rng;
+  });
+
 /** The API's traffic stops (a routing change sends every request elsewhere). */
 export const apiTrafficStops: Incident = (refs, options = {}) =>
   incident('API traffic stops', 'From minute 180 no request reaches the orders API (a DNS change points clients elsewhere): no errors anywhere, only silence.', 300, refs, options, f => {
@@ -656,6 +666,7 @@ export const INCIDENTS: Array<[string, Incident]> = [
   ['cappedConsumer', cappedConsumer],
   ['apiLowRateErrors', apiLowRateErrors],
   ['apiSlowBurn', apiSlowBurn],
+  ['slowDependency', slowDependency],
   ['apiTrafficStops', apiTrafficStops],
   ['hourlyJobStops', hourlyJobStops],
 ];
