@@ -2,8 +2,9 @@ import { AlarmOptions } from '../core/alarm-options';
 
 /**
  * Changes to the default alarms of an ObservedFunction. Each option's name carries the unit of
- * its `threshold`. All alarms evaluate 1-minute periods so that an incident is alarmed within
- * about three minutes of its onset.
+ * its `threshold`. The default alarms evaluate 1-minute periods so that an incident is alarmed
+ * within a few minutes of its onset; the opt-in latency, traffic and error-budget alarms, and the
+ * provisioned-concurrency ones, longer windows.
  */
 export interface FunctionAlarmOptions {
   /**
