@@ -51,7 +51,7 @@ describe('AUTO placement (the default)', () => {
     const [fn] = consumers(stack, 2);
     const templates = synthAll(app);
     expect(templates.map(t => t.file)).toEqual(['Small.template.json']);
-    expect(alarmsIn(templates[0])).toBe(2 * (6 + 3));
+    expect(alarmsIn(templates[0])).toBe(2 * (6 + 4));
     expect(fn.alarms.every(a => Stack.of(a) === stack)).toBe(true);
   });
 
@@ -121,7 +121,7 @@ describe('AUTO placement (the default)', () => {
     }
     // no alarm was lost on the way: every one of them is in some template
     const total = templates.reduce((n, t) => n + alarmsIn(t), 0);
-    expect(total).toBe(pairs * 9);
+    expect(total).toBe(pairs * 10);
     expect(fns.reduce((n, fn) => n + fn.alarms.length, 0)).toBe(pairs * 6);
   });
 });
@@ -134,7 +134,7 @@ describe('configured placement', () => {
     consumers(stack, 1);
     const templates = synthAll(app);
     expect(alarmsIn(templates.find(t => t.file === 'AllNested.template.json')!)).toBe(0);
-    expect(alarmsIn(templates.find(t => t.file.includes('ObservedAlarms1'))!)).toBe(9);
+    expect(alarmsIn(templates.find(t => t.file.includes('ObservedAlarms1'))!)).toBe(10);
   });
 
   test('SAME_STACK keeps alarms in place and fails synth with the stack, the counts and the fix when it is too large', () => {
@@ -165,7 +165,7 @@ describe('configured placement', () => {
     const templates = synthAll(app);
     expect(alarmsIn(templates.find(t => t.file === 'Service.template.json')!)).toBe(0);
     const mon = templates.find(t => t.file === 'Monitoring.template.json')!;
-    expect(alarmsIn(mon)).toBe(18);
+    expect(alarmsIn(mon)).toBe(20);
     const names = Object.values(mon.json.Resources).map((r: any) => r.Properties.AlarmName);
     expect(names).toContain('Service/Fn0/ErrorRate');
     const dims = (Object.values(mon.json.Resources).find((r: any) => r.Properties.AlarmName === 'Service/Fn0/Throttles') as any).Properties.Dimensions;

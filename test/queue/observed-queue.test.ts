@@ -51,6 +51,19 @@ describe('ObservedQueue defaults', () => {
         Match.objectLike({ Id: 'deleted', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'NumberOfMessagesDeleted' }), Stat: 'Sum', Period: 60 }) }),
       ]),
     });
+    // a trend, whatever the age threshold: older and more messages than a minute before, 5 of 5
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Queue/BacklogGrowing',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(age >= 60 AND DIFF(age) > 0 AND DIFF(visible) > 0, 1, 0)' }),
+        Match.objectLike({ Id: 'age', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateAgeOfOldestMessage' }), Stat: 'Maximum', Period: 60 }) }),
+        Match.objectLike({ Id: 'visible', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateNumberOfMessagesVisible' }), Stat: 'Maximum', Period: 60 }) }),
+      ]),
+    });
     // every minute the dead-letter queue's depth rises alarms, not only the first
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Queue/DeadLetterQueueMessages',
@@ -104,7 +117,7 @@ describe('ObservedQueue options', () => {
       alarms: { stuckConsumer: { enabled: false }, ageOfOldestMessageSeconds: { threshold: 60 } },
       retentionPeriod: Duration.days(4),
     });
-    expect(queue.alarms).toHaveLength(2);
+    expect(queue.alarms).toHaveLength(3);
     synth(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Queue/Backpressure', Threshold: 60 });
   });
 
