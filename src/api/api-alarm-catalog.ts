@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { ApiAlarmOptions } from './api-alarm-options';
 import { AlarmCatalog, AlarmEntry, MetricSource } from '../core/alarm-catalog';
+import { errorBudgetEntries } from '../core/error-budget';
 
 const API_GATEWAY = 'AWS/ApiGateway';
 
@@ -80,6 +81,43 @@ function apiAlarms(names: ApiMetricNames): AlarmCatalog<keyof ApiAlarmOptions> {
     clientErrorRatePercent: errorRate('ClientErrorRate', names.clientErrors, names.requests,
       'The API rejects a growing share of requests with 4XX: a broken client, an authorizer rejecting valid callers, or throttling (429).',
       10, false),
+    latencyP99Milliseconds: {
+      ...SUSTAINED,
+      id: 'LatencyObjective',
+      catches: 'The API got slower than its latency objective (a slow dependency or backend) long before the integration timeout: callers wait seconds.',
+      metric: { namespace: API_GATEWAY, metricName: 'Latency', statistic: 'p99' },
+      period: Duration.minutes(5),
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 2500,
+      unit: 'milliseconds',
+      min: 1,
+      max: 900_000,
+      enabledByDefault: true,
+    },
+    minimumRequests: {
+      ...SUSTAINED,
+      id: 'TrafficStopped',
+      catches: 'Requests stopped or fell below what the API always receives (a DNS or routing change, a broken client release, an upstream outage).',
+      // a period without requests has no data point: FILL counts it as 0
+      math: { expression: 'FILL(requests, 0)', metrics: { requests: names.requests } },
+      period: Duration.minutes(10),
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: 1,
+      unit: 'requests per period',
+      min: 1,
+      max: 1_000_000_000,
+      enabledByDefault: false,
+    },
+    ...errorBudgetEntries({
+      errors: { namespace: API_GATEWAY, metricName: names.serverErrors, statistic: 'Sum' },
+      requests: names.requests,
+      what: 'requests (5XX)',
+      enabledByDefault: true,
+    }),
   };
 }
 

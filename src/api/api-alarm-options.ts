@@ -2,7 +2,8 @@ import { AlarmOptions } from '../core/alarm-options';
 
 /**
  * Changes to the default alarms of an ObservedRestApi or ObservedHttpApi. Each option's name
- * carries the unit of its `threshold`. All alarms evaluate 1-minute periods.
+ * carries the unit of its `threshold`. The error-rate and latency alarms evaluate 1-minute periods;
+ * the error-budget alarms longer windows.
  */
 export interface ApiAlarmOptions {
   /**
@@ -37,4 +38,39 @@ export interface ApiAlarmOptions {
    * @default - off; when enabled: > 10 percent in 2 of 3 minutes
    */
   readonly clientErrorRatePercent?: AlarmOptions;
+
+  /**
+   * Latency objective: p99 latency above the target you state, in milliseconds, over 5-minute
+   * windows in 2 of 2 (a p99 that climbs from 300 ms to 3 s fires it; `latencyP99PercentOfTimeout`
+   * only near the integration timeout).
+   *
+   * @default - on: > 2500 milliseconds in 2 of 2 periods of 5 minutes
+   */
+  readonly latencyP99Milliseconds?: AlarmOptions;
+
+  /**
+   * Traffic stopped: fewer requests in a period than the API always receives (opt-in: state the
+   * expectation with `threshold`, requests per `period`). Periods without requests count as 0.
+   *
+   * @default - off; when on: < 1 requests per period of 10 minutes
+   */
+  readonly minimumRequests?: AlarmOptions;
+
+  /**
+   * Fast error-budget burn: 5XX spend the budget of `availabilityObjectivePercent` at this many
+   * times the rate the objective allows, in 3 of the last 15 two-minute windows. Catches a low
+   * failure rate that lasts (2 % at 99.9 % is a burn rate of 20); a blip of 3 minutes or less
+   * never fires it.
+   *
+   * @default - on: >= 10 x the error budget rate in 3 of 15 periods of 2 minutes
+   */
+  readonly errorBudgetFastBurn?: AlarmOptions;
+
+  /**
+   * Slow error-budget burn: 5XX spend the budget at this many times the allowed rate in 6 of the
+   * last 12 half-hour windows.
+   *
+   * @default - on: >= 2 x the error budget rate in 6 of 12 periods of 30 minutes
+   */
+  readonly errorBudgetSlowBurn?: AlarmOptions;
 }

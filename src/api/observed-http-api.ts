@@ -13,6 +13,7 @@ import { ApiRules, CheckedApi, fitDefaultTimeout, installApiChecks, routeProblem
 import { HttpLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, httpRoutes } from './api-routes';
 import { buildAlarms } from '../core/alarm-builder';
+import { availabilityObjective, burnRateThreshold, isErrorBudgetKey } from '../core/error-budget';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
 import { createLogGroup } from '../core/log-groups';
@@ -43,6 +44,15 @@ export interface ObservedHttpApiProps extends apigwv2.HttpApiProps {
    * @default - every default alarm, with the catalog thresholds
    */
   readonly alarms?: ApiAlarmOptions;
+
+  /**
+   * The share of requests that must not fail with 5XX, in percent (90 to 99.999): the error
+   * budget of the burn-rate alarms (`alarms.errorBudgetFastBurn`, `alarms.errorBudgetSlowBurn`)
+   * is 100 % minus this.
+   *
+   * @default 99.9
+   */
+  readonly availabilityObjectivePercent?: number;
 
   /**
    * Where this API's alarms notify (on ALARM and on OK).
@@ -118,7 +128,7 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
     const path = `${scope.node.path}/${id}`;
     checkRange(path, 'throttle.rateLimit', props.throttle?.rateLimit, 0, 1_000_000, 'requests per second');
     checkRange(path, 'throttle.burstLimit', props.throttle?.burstLimit, 0, 1_000_000, 'requests');
-    const { alarms, alarmTopic, allowUnauthenticatedAccess, accessLogRetention, throttle, ...apiProps } = props;
+    const { alarms, alarmTopic, availabilityObjectivePercent, allowUnauthenticatedAccess, accessLogRetention, throttle, ...apiProps } = props;
     const ownStage = props.createDefaultStage !== false;
     // HttpApiProps has no settings for the default stage: the construct creates it instead
     super(scope, id, ownStage ? { ...apiProps, createDefaultStage: false, defaultDomainMapping: undefined } : apiProps);
@@ -161,15 +171,16 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
       });
     }
 
+    const objective = availabilityObjective(this, 'availabilityObjectivePercent', availabilityObjectivePercent);
     this.alarms = buildAlarms(HTTP_API_ALARMS, {
       owner: this,
       dimensions: this.defaultStage ? { ApiId: this.apiId, Stage: this.defaultStage.stageName } : { ApiId: this.apiId },
       options: alarms,
       optionsProp: 'alarms',
       topic: alarmTopic,
-      absoluteThreshold: (key, threshold) => key === 'latencyP99PercentOfTimeout'
-        ? Lazy.number({ produce: () => largestIntegrationMs() * threshold / 100 })
-        : threshold,
+      absoluteThreshold: (key, threshold) => isErrorBudgetKey(key) ? burnRateThreshold(threshold, objective)
+        : key === 'latencyP99PercentOfTimeout' ? Lazy.number({ produce: () => largestIntegrationMs() * threshold / 100 })
+          : threshold,
     });
   }
 

@@ -14,6 +14,7 @@ import { defaultApiName } from './api-naming';
 import { RestLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, restRoutes } from './api-routes';
 import { buildAlarms } from '../core/alarm-builder';
+import { availabilityObjective, burnRateThreshold, isErrorBudgetKey } from '../core/error-budget';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
 import { brand, hasBrand } from '../core/tree-state';
@@ -49,6 +50,15 @@ export interface ObservedRestApiProps extends apigateway.RestApiProps {
    * @default - every default alarm, with the catalog thresholds
    */
   readonly alarms?: ApiAlarmOptions;
+
+  /**
+   * The share of requests that must not fail with 5XX, in percent (90 to 99.999): the error
+   * budget of the burn-rate alarms (`alarms.errorBudgetFastBurn`, `alarms.errorBudgetSlowBurn`)
+   * is 100 % minus this.
+   *
+   * @default 99.9
+   */
+  readonly availabilityObjectivePercent?: number;
 
   /**
    * Where this API's alarms notify (on ALARM and on OK).
@@ -141,7 +151,7 @@ export class ObservedRestApi extends apigateway.RestApi {
     const given = props.deployOptions ?? {};
     checkRange(path, 'deployOptions.throttlingRateLimit', given.throttlingRateLimit, 0, 1_000_000, 'requests per second');
     checkRange(path, 'deployOptions.throttlingBurstLimit', given.throttlingBurstLimit, 0, 1_000_000, 'requests');
-    const { alarms, alarmTopic, allowUnauthenticatedAccess, accessLogRetention, defaultRequestValidator, ...apiProps } = props;
+    const { alarms, alarmTopic, availabilityObjectivePercent, allowUnauthenticatedAccess, accessLogRetention, defaultRequestValidator, ...apiProps } = props;
     const deploy = props.deploy !== false;
     const ownLogs = deploy && !given.accessLogDestination
       ? new OwnAccessLogGroup(path, accessLogRetention)
@@ -193,15 +203,16 @@ export class ObservedRestApi extends apigateway.RestApi {
     const largestIntegrationMs = installApiChecks(this.checks);
     this.acknowledgeDefaults(props);
 
+    const objective = availabilityObjective(this, 'availabilityObjectivePercent', availabilityObjectivePercent);
     this.alarms = buildAlarms(REST_API_ALARMS, {
       owner: this,
       dimensions: deploy ? { ApiName: this.restApiName, Stage: this.deploymentStage.stageName } : { ApiName: this.restApiName },
       options: alarms,
       optionsProp: 'alarms',
       topic: alarmTopic,
-      absoluteThreshold: (key, threshold) => key === 'latencyP99PercentOfTimeout'
-        ? Lazy.number({ produce: () => largestIntegrationMs() * threshold / 100 })
-        : threshold,
+      absoluteThreshold: (key, threshold) => isErrorBudgetKey(key) ? burnRateThreshold(threshold, objective)
+        : key === 'latencyP99PercentOfTimeout' ? Lazy.number({ produce: () => largestIntegrationMs() * threshold / 100 })
+          : threshold,
     });
   }
 

@@ -12,15 +12,15 @@ import { AlarmDiagnosis } from './alarm-links';
  */
 const CRITICAL_IDS = new Set([
   // function
-  'ErrorRate', 'Throttles', 'Timeouts', 'RecursiveInvocationsDropped', 'AsyncEventsDropped',
+  'ErrorRate', 'Throttles', 'Timeouts', 'RecursiveInvocationsDropped', 'AsyncEventsDropped', 'FailureQueueMessages',
   'DestinationDeliveryFailures', 'DeadLetterErrors',
   // queue
-  'Backpressure', 'StuckConsumer', 'DeadLetterQueueMessages',
+  'Backpressure', 'BacklogGrowing', 'StuckConsumer', 'DeadLetterQueueMessages',
   // table and its stream consumers
   'ReadThrottleEvents', 'WriteThrottleEvents', 'ThrottledRequests', 'SystemErrors', 'OnDemandMaxThroughputThrottleEvents',
   'IteratorAge', 'FailedRecords',
-  // APIs
-  'ServerErrorRate',
+  // APIs (and functions with an availability objective): the slow burn is a ticket, not a page
+  'ServerErrorRate', 'ErrorBudgetFastBurn',
 ]);
 
 /** Whether alarms of this catalog entry page through the service-health alarm. */

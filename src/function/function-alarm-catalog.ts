@@ -3,6 +3,8 @@ import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch
 import { FunctionAlarmOptions } from './function-alarm-options';
 import { FUNCTION_LOG_QUERIES as Q } from './function-log-queries';
 import { AlarmCatalog, AlarmEntry, LOG_DERIVED } from '../core/alarm-catalog';
+import { errorBudgetEntries } from '../core/error-budget';
+import { failedMessagesEntry } from '../queue/queue-alarm-catalog';
 
 const LAMBDA = 'AWS/Lambda';
 const MINUTE = Duration.minutes(1);
@@ -33,9 +35,14 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...SUSTAINED,
     id: 'ErrorRate',
     logQuery: Q.errors,
-    catches: 'The function fails a share of its invocations (exceptions, timeouts, out-of-memory crashes).',
+    catches: 'The function fails a share of its invocations (exceptions, timeouts, out-of-memory crashes); a function too quiet for a rate alarms on a failed invocation with no successful one beside it.',
+    // Minutes without invocations have no data point (a division by zero is dropped) and count as
+    // missing, not as healthy: a busy function needs 2 breaching minutes of 3, while a quiet one
+    // (an hourly job) whose only invocation in the evaluation range failed alarms 2 minutes later
+    // (CloudWatch's rule for a range with only breaching points, fewer than M). A lone error among
+    // successful invocations is a non-breaching neighbour away from OK.
     math: {
-      expression: 'IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)',
+      expression: '100 * FILL(errors, 0) / invocations',
       metrics: {
         errors: { namespace: LAMBDA, metricName: 'Errors', statistic: 'Sum' },
         invocations: { namespace: LAMBDA, metricName: 'Invocations', statistic: 'Sum' },
@@ -46,6 +53,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     unit: 'percent',
     min: 0,
     max: 100,
+    treatMissingData: TreatMissingData.MISSING,
   },
   throttles: {
     ...COMMON,
@@ -107,7 +115,10 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     'The function is part of an infinite loop (it writes back to its own trigger) and Lambda stopped it.'),
   asyncEventsDropped: count('AsyncEventsDropped',
     'Asynchronous events failed every retry or grew too old and were sent to the failure destination.',
-    'with asynchronous failure handling'),
+    'with a dead-letter queue or an on-failure destination other than the construct\'s failure queue'),
+  failureQueueMessages: failedMessagesEntry('FailureQueueMessages',
+    'Asynchronous events failed every retry or grew too old and were added to the function\'s failure queue, where they wait to be looked at.',
+    'with the construct\'s failure queue'),
   destinationDeliveryFailures: count('DestinationDeliveryFailures',
     'Failed events could not be delivered to the on-failure destination and are lost.',
     'with an on-failure destination'),
@@ -128,18 +139,28 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     max: 100,
     when: 'with reserved concurrency',
   },
-  provisionedConcurrencySpillover: {
+  provisionedConcurrencySpilloverPercent: {
     ...COMMON,
-    ...SUSTAINED,
     id: 'ProvisionedConcurrencySpillover',
     logQuery: Q.coldStarts,
-    catches: 'Traffic outgrew the provisioned concurrency: invocations spill over to on-demand environments and meet cold starts again.',
-    metric: { namespace: LAMBDA, metricName: 'ProvisionedConcurrencySpilloverInvocations', statistic: 'Sum' },
+    catches: 'Traffic outgrew the provisioned concurrency: a share of invocations spills over to on-demand environments and meets cold starts again, for longer than a burst.',
+    // a share over a window, not "any spilled call": a healthy burst spills a few calls for a
+    // minute or two, which 5-minute windows in 2 of 2 (10 minutes) do not count
+    math: {
+      expression: '100 * FILL(spillover, 0) / invocations',
+      metrics: {
+        spillover: { namespace: LAMBDA, metricName: 'ProvisionedConcurrencySpilloverInvocations', statistic: 'Sum' },
+        invocations: { namespace: LAMBDA, metricName: 'Invocations', statistic: 'Sum' },
+      },
+    },
+    period: Duration.minutes(5),
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    threshold: 0,
-    unit: 'count',
+    threshold: 10,
+    unit: 'percent of invocations',
     min: 0,
-    max: 1_000_000,
+    max: 100,
     when: 'with provisioned concurrency',
   },
   provisionedConcurrencyUtilizationPercent: {
@@ -177,6 +198,43 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     max: 100,
     when: 'with provisioned concurrency',
   },
+  durationP99Milliseconds: {
+    ...COMMON,
+    id: 'LatencyObjective',
+    catches: 'The function got slower than its stated latency objective (a slow dependency, a cold path, memory pressure) while still far below its timeout.',
+    metric: { namespace: LAMBDA, metricName: 'Duration', statistic: 'p99' },
+    period: Duration.minutes(5),
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    threshold: 1000,
+    unit: 'milliseconds',
+    min: 1,
+    max: 900_000,
+    enabledByDefault: false,
+  },
+  minimumInvocations: {
+    ...COMMON,
+    id: 'TrafficStopped',
+    catches: 'Invocations stopped or fell below what the function always receives (a broken trigger, a disabled event source mapping, an upstream outage).',
+    // a period without invocations has no data point: FILL counts it as 0
+    math: { expression: 'FILL(invocations, 0)', metrics: { invocations: { namespace: LAMBDA, metricName: 'Invocations', statistic: 'Sum' } } },
+    period: Duration.minutes(10),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+    threshold: 1,
+    unit: 'invocations per period',
+    min: 1,
+    max: 1_000_000_000,
+    enabledByDefault: false,
+  },
+  ...errorBudgetEntries({
+    errors: { namespace: LAMBDA, metricName: 'Errors', statistic: 'Sum' },
+    requests: { namespace: LAMBDA, metricName: 'Invocations', statistic: 'Sum' },
+    what: 'invocations',
+    enabledByDefault: false,
+  }),
   coldStartPercent: {
     ...COMMON,
     id: 'ColdStarts',

@@ -6,6 +6,7 @@ import { functionDiagnosis } from './function-diagnosis';
 import { PlatformReportMetrics } from './platform-report-metrics';
 import { AlarmTarget } from '../core/alarm-builder';
 import { AlarmEntry, LOG_DERIVED } from '../core/alarm-catalog';
+import { burnRateThreshold, DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT } from '../core/error-budget';
 
 /** What a function's alarms depend on, as far as it is known at synth (undefined: a token). */
 export interface FunctionAlarmFacts {
@@ -16,8 +17,12 @@ export interface FunctionAlarmFacts {
   readonly reservedConcurrency?: number;
   readonly deadLetter: boolean;
   readonly destination: boolean;
+  /** The QueueName of the failure queue the construct created, if any. */
+  readonly failureQueueName?: string;
   /** The alias carrying provisioned concurrency, if any. */
   readonly aliasName?: string;
+  /** The availability objective of the burn-rate alarms, in percent. @default 99.9 */
+  readonly availabilityObjectivePercent?: number;
   /** The function's platform.report metrics; without them (non-JSON logs) log-derived alarms do not apply. */
   readonly reports?: PlatformReportMetrics;
 }
@@ -42,11 +47,12 @@ export function functionAlarmTarget(fn: lambda.Function, facts: FunctionAlarmFac
     applies: key => {
       if (!facts.reports && readsLogs(FUNCTION_ALARMS[key])) return false;
       switch (key) {
-        case 'asyncEventsDropped': return facts.deadLetter || facts.destination;
+        case 'asyncEventsDropped': return facts.deadLetter || (facts.destination && facts.failureQueueName === undefined);
+        case 'failureQueueMessages': return facts.failureQueueName !== undefined;
         case 'destinationDeliveryFailures': return facts.destination;
         case 'deadLetterErrors': return facts.deadLetter;
         case 'concurrencyPercentOfReserved': return facts.reservedConcurrencySet;
-        case 'provisionedConcurrencySpillover':
+        case 'provisionedConcurrencySpilloverPercent':
         case 'provisionedConcurrencyUtilizationPercent':
         case 'provisionedConcurrencyIdlePercent': return aliasDimensions !== undefined;
         default: return true;
@@ -60,10 +66,13 @@ export function functionAlarmTarget(fn: lambda.Function, facts: FunctionAlarmFac
         // Lambda reports provisioned concurrency utilization as a fraction
         case 'provisionedConcurrencyUtilizationPercent':
         case 'provisionedConcurrencyIdlePercent': return threshold / 100;
+        case 'errorBudgetFastBurn':
+        case 'errorBudgetSlowBurn': return burnRateThreshold(threshold, facts.availabilityObjectivePercent ?? DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT);
         default: return threshold;
       }
     },
-    dimensionsFor: key => key.startsWith('provisionedConcurrency') ? aliasDimensions : undefined,
+    dimensionsFor: key => key.startsWith('provisionedConcurrency') ? aliasDimensions
+      : key === 'failureQueueMessages' && facts.failureQueueName !== undefined ? { QueueName: facts.failureQueueName } : undefined,
     diagnosis: functionDiagnosis(fn),
     logMetric: (_key, source, threshold, period, scope) => {
       const reports = facts.reports!;

@@ -21,6 +21,7 @@ import { consumeBucket } from '../bucket/bucket-consumer';
 import { BucketConsumerOptions } from '../bucket/bucket-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
 import { concreteMillis, concreteNumber, invalidProp } from '../core/errors';
+import { availabilityObjective } from '../core/error-budget';
 import { createFailureQueue } from '../core/failure-queue';
 import { createLogGroup } from '../core/log-groups';
 import { consumeQueue } from '../queue/queue-consumer';
@@ -83,6 +84,17 @@ export interface ObservedFunctionProps extends lambda.FunctionProps {
    * @default false
    */
   readonly saveLogQueries?: boolean;
+
+  /**
+   * The share of invocations that must not fail, in percent (90 to 99.999). Setting it turns on
+   * the error-budget burn-rate alarms (`alarms.errorBudgetFastBurn`, `alarms.errorBudgetSlowBurn`),
+   * whose budget is 100 % minus this. They are off otherwise: the default pack stays within
+   * $1.00 a month per function, and a function behind an ObservedRestApi or ObservedHttpApi is
+   * covered by the API's burn-rate alarms.
+   *
+   * @default - no burn-rate alarms; when they are switched on through `alarms`, 99.9
+   */
+  readonly availabilityObjectivePercent?: number;
 }
 
 /**
@@ -139,7 +151,7 @@ export class ObservedFunction extends lambda.Function {
 
   constructor(scope: Construct, id: string, props: ObservedFunctionProps) {
     validateFunctionProps(`${scope.node.path}/${id}`, props);
-    const { alarms, alarmTopic, asyncFailureQueue, logRetention, provisionedConcurrency, saveLogQueries: saveQueries, ...functionProps } = props;
+    const { alarms, alarmTopic, asyncFailureQueue, logRetention, provisionedConcurrency, saveLogQueries: saveQueries, availabilityObjectivePercent, ...functionProps } = props;
     const userAsyncConfig = props.onFailure !== undefined || props.onSuccess !== undefined
       || props.maxEventAge !== undefined || props.retryAttempts !== undefined;
     super(scope, id, {
@@ -190,9 +202,11 @@ export class ObservedFunction extends lambda.Function {
       reservedConcurrency: concreteNumber(props.reservedConcurrentExecutions),
       deadLetter,
       destination,
+      failureQueueName: this.failureQueue?.queueName,
       aliasName: this.alias?.aliasName,
       reports: this.platformReports,
-    }, alarms, 'alarms', alarmTopic));
+      availabilityObjectivePercent: availabilityObjective(this, 'availabilityObjectivePercent', availabilityObjectivePercent),
+    }, withErrorBudgetAlarms(alarms, availabilityObjectivePercent), 'alarms', alarmTopic));
   }
 
   /**
@@ -358,4 +372,14 @@ export class ObservedFunction extends lambda.Function {
       });
     }
   }
+}
+
+/** Stating an availability objective turns the burn-rate alarms on, unless the options say otherwise. */
+function withErrorBudgetAlarms(alarms: FunctionAlarmOptions | undefined, objective: number | undefined): FunctionAlarmOptions | undefined {
+  if (objective === undefined) return alarms;
+  return {
+    ...alarms,
+    errorBudgetFastBurn: { enabled: true, ...alarms?.errorBudgetFastBurn },
+    errorBudgetSlowBurn: { enabled: true, ...alarms?.errorBudgetSlowBurn },
+  };
 }

@@ -11,6 +11,7 @@ import { HTTP_API_ALARMS, REST_API_ALARMS } from '../api/api-alarm-catalog';
 import { ApiAlarmOptions } from '../api/api-alarm-options';
 import { buildAlarms } from '../core/alarm-builder';
 import { hasOwnAlarms } from '../core/alarm-registry';
+import { burnRateThreshold, DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT, isErrorBudgetKey } from '../core/error-budget';
 import { FUNCTION_ALARMS } from '../function/function-alarm-catalog';
 import { FunctionAlarmOptions } from '../function/function-alarm-options';
 import { functionAlarmTarget } from '../function/function-alarm-target';
@@ -166,7 +167,8 @@ export class AdoptAlarms implements IAspect {
       options: this.props.apiAlarms,
       optionsProp: 'AdoptAlarms apiAlarms',
       topic: this.props.alarmTopic,
-      absoluteThreshold: (key, threshold) => key === 'latencyP99PercentOfTimeout' ? REST_INTEGRATION_TIMEOUT_MS * threshold / 100 : threshold,
+      absoluteThreshold: (key, threshold) => isErrorBudgetKey(key) ? burnRateThreshold(threshold, DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT)
+        : key === 'latencyP99PercentOfTimeout' ? REST_INTEGRATION_TIMEOUT_MS * threshold / 100 : threshold,
     });
   }
 
@@ -177,7 +179,8 @@ export class AdoptAlarms implements IAspect {
       options: this.props.apiAlarms,
       optionsProp: 'AdoptAlarms apiAlarms',
       topic: this.props.alarmTopic,
-      absoluteThreshold: (key, threshold) => key === 'latencyP99PercentOfTimeout' ? HTTP_INTEGRATION_TIMEOUT_MS * threshold / 100 : threshold,
+      absoluteThreshold: (key, threshold) => isErrorBudgetKey(key) ? burnRateThreshold(threshold, DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT)
+        : key === 'latencyP99PercentOfTimeout' ? HTTP_INTEGRATION_TIMEOUT_MS * threshold / 100 : threshold,
     });
   }
 

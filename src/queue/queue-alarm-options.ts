@@ -14,6 +14,16 @@ export interface QueueAlarmOptions {
   readonly ageOfOldestMessageSeconds?: AlarmOptions;
 
   /**
+   * Backlog growing: the oldest message is over a minute old and both its age and the number of
+   * visible messages rose from one minute to the next. The metric is 1 in such a minute, so tune
+   * the window (`evaluationPeriods`, `datapointsToAlarm`, in minutes) rather than the threshold. It
+   * sees the trend minutes before the age passes `ageOfOldestMessageSeconds`, whatever that is.
+   *
+   * @default - on: older and more messages than a minute before in 5 of 5 minutes
+   */
+  readonly backlogGrowing?: AlarmOptions;
+
+  /**
    * Stuck consumer: messages are visible while none is deleted (the consumer errors, so messages
    * return to the queue and nothing is removed). The metric is 1 in such a minute, so tune the
    * window (`evaluationPeriods`, `datapointsToAlarm`, in minutes) rather than the threshold.
@@ -23,7 +33,9 @@ export interface QueueAlarmOptions {
   readonly stuckConsumer?: AlarmOptions;
 
   /**
-   * Messages in the dead-letter queue, as a count: each one is a lost unit of work.
+   * Messages added to the dead-letter queue in a minute (the rise of its depth), as a count: each
+   * one is a lost unit of work. The alarm returns to OK after the minute, so every new failure
+   * alarms again.
    *
    * @default - on: > 0 in 1 minute
    */

@@ -25,6 +25,25 @@ export interface AlarmSimulatorOptions {
    * @default 2
    */
   readonly evaluationRangeExtraPeriods?: number;
+
+  /**
+   * Minutes between the end of a minute and the evaluation that first sees its AWS service
+   * metrics. Lambda sends its metrics to CloudWatch in 1-minute intervals (Lambda developer guide,
+   * "Using CloudWatch metrics with Lambda"), so a minute's data point is there at the earliest one
+   * minute later. 0 evaluates every data point the minute it happens (a lower bound).
+   *
+   * @default 1
+   */
+  readonly metricDelayMinutes?: number;
+
+  /**
+   * The same for metrics that come from logs (metric filters, the embedded metric format, any
+   * namespace outside AWS/): the log records are delivered to CloudWatch Logs first, seconds to
+   * about a minute later, and the metric filter publishes the minute after.
+   *
+   * @default 2
+   */
+  readonly logDelayMinutes?: number;
 }
 
 /** One state change of an alarm. */
@@ -145,6 +164,8 @@ export class AlarmSimulator {
 
   private readonly model: TemplateModel;
   private readonly extraPeriods: number;
+  private readonly metricDelayMinutes: number;
+  private readonly logDelayMinutes: number;
 
   /**
    * @param template a synthesized CloudFormation template, as parsed JSON
@@ -152,8 +173,10 @@ export class AlarmSimulator {
   constructor(template: any, options: AlarmSimulatorOptions = {}) {
     this.model = loadTemplate(template);
     this.extraPeriods = options.evaluationRangeExtraPeriods ?? 2;
-    if (!Number.isInteger(this.extraPeriods) || this.extraPeriods < 0) {
-      throw new Error(`evaluationRangeExtraPeriods is ${this.extraPeriods}; allowed is a whole number >= 0`);
+    this.metricDelayMinutes = options.metricDelayMinutes ?? 1;
+    this.logDelayMinutes = options.logDelayMinutes ?? 2;
+    for (const [name, v] of [['evaluationRangeExtraPeriods', this.extraPeriods], ['metricDelayMinutes', this.metricDelayMinutes], ['logDelayMinutes', this.logDelayMinutes]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new Error(`${name} is ${v}; allowed is a whole number >= 0`);
     }
   }
 
@@ -165,7 +188,7 @@ export class AlarmSimulator {
   /** Evaluates every alarm over one scenario (parsed JSON, see the README's scenario format). */
   public simulate(scenario: any): ScenarioResult {
     const compiled = new CompiledScenario(scenario, this.model.index, this.model.filters);
-    const outcomes = run(this.model, compiled, { extraPeriods: this.extraPeriods });
+    const outcomes = run(this.model, compiled, { extraPeriods: this.extraPeriods, metricDelayMinutes: this.metricDelayMinutes, logDelayMinutes: this.logDelayMinutes });
     const warnings = [...compiled.warnings, ...compiled.unusedSeries().map(s => `no alarm reads the series ${s}`)];
     const alarms = outcomes.map(o => toSimulated(o, compiled.startEpochMinute));
     const earlyFrom = compiled.earlyWarningFromMinute ?? compiled.onsetMinute;

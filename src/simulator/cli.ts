@@ -20,7 +20,8 @@ Options:
   -h, --help            print this usage
   -v, --version         print the version
 
-Exit codes: 0 evaluated, 1 input error, 2 usage error.`;
+Exit codes: 0 evaluated, 1 input error, 2 usage error, 3 an alarm of the app could not be
+evaluated (the detections and false alarms printed do not include it).`;
 
 /** Text report of one scenario's result. */
 export function formatResult(r: ScenarioResult): string {
@@ -74,6 +75,13 @@ export function main(argv: string[], out: (s: string) => void = s => process.std
   const results = scenarios.flatMap(file => AlarmSimulator.readScenarioFile(file)).map(s => simulator.simulate(s));
   const withLoadWarnings = results.map(r => ({ ...r, warnings: [...loaded.warnings, ...r.warnings] }));
   out(json ? JSON.stringify(withLoadWarnings, null, 2) : withLoadWarnings.map(formatResult).join('\n\n'));
+  // a run that could not evaluate an alarm proves nothing about it: say so and fail
+  const unevaluable = new Set(results.flatMap(r => r.alarms.filter(a => !a.evaluable).map(a => a.alarmName)));
+  if (unevaluable.size > 0) {
+    const alarms = results[0]?.alarms.length ?? 0;
+    out(`${json ? '' : '\n'}NOT EVALUATED: ${unevaluable.size} of ${alarms} alarms could not be evaluated; the detections and false alarms above do not include them.`);
+    return 3;
+  }
   return 0;
 }
 

@@ -107,7 +107,8 @@ export function percentileOf(stat: string): number | undefined {
 }
 
 /**
- * The statistic of one period from the minutes in it (undefined: no data in the period).
+ * The statistic of one period from the minutes in it (undefined: no data in the period, or a
+ * percentile of a period with a negative value, which CloudWatch does not compute).
  *
  * Percentiles: nearest rank over the value/count pairs of every minute in the period (the exact
  * percentile of the published values; CloudWatch bins values and so its percentiles can differ from
@@ -137,6 +138,8 @@ export function aggregate(minutes: ReadonlyArray<Datum | undefined>, stat: strin
         d.values.forEach((v, i) => pairs.push([v, d.counts![i]]));
       }
     }
+    // CloudWatch computes no percentiles for a period with a negative value in it
+    if (pairs.some(([v]) => v < 0)) return undefined;
     pairs.sort((a, b) => a[0] - b[0]);
     const total = pairs.reduce((s, [, c]) => s + c, 0);
     const rank = (p / 100) * total;

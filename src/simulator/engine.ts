@@ -11,6 +11,10 @@ export interface EngineOptions {
    * documented examples retrieve 5 data points for 3 evaluation periods, hence 2.
    */
   readonly extraPeriods: number;
+  /** Minutes after a minute ends before its AWS service metrics are evaluated. */
+  readonly metricDelayMinutes: number;
+  /** The same for metrics that come from logs (metric filters, embedded metric format). */
+  readonly logDelayMinutes: number;
 }
 
 export interface StateChange {
@@ -118,43 +122,49 @@ function runMetricAlarm(alarm: MetricAlarmModel, scenario: CompiledScenario, opt
 
 function evaluateMetricAlarm(alarm: MetricAlarmModel, scenario: CompiledScenario, options: EngineOptions): { changes: StateChange[]; finalState: StateName } {
   const p = alarm.periodMinutes;
-  const start = scenario.startEpochMinute;
-  const firstPeriod = Math.floor(start / p);
-  const periods = Math.floor((start + scenario.minutes) / p) - firstPeriod;
-  // per metric: the statistic of each period (NaN: no data), and the sample counts
-  const values = new Map<string, Float64Array>();
-  const counts = new Map<string, Float64Array>();
-  for (const q of alarm.metrics) {
-    const data = scenario.dataFor(q);
-    const v = new Float64Array(periods);
-    const c = new Float64Array(periods);
-    const one: Array<Datum | undefined> = [undefined];
-    for (let k = 0; k < periods; k++) {
-      const from = (firstPeriod + k) * p - start;
-      let minutes: Array<Datum | undefined>;
-      if (p === 1) {
-        one[0] = data[from];
-        if (one[0] === undefined) { v[k] = NaN; c[k] = 0; continue; }
-        minutes = one;
-      } else {
-        minutes = [];
-        for (let i = Math.max(0, from); i < from + p; i++) minutes.push(data[i]);
-      }
-      const value = aggregate(minutes, q.stat);
-      v[k] = value === undefined ? NaN : value;
-      c[k] = sampleCount(minutes);
-    }
-    values.set(q.id, v);
-    counts.set(q.id, c);
-  }
+  const total = scenario.minutes;
+  // CloudWatch evaluates every minute. A sliding window (the default) ends at the evaluation, so
+  // with a period of p minutes there are p interleaved series of periods, one per phase; a wall
+  // clock window ends on clock boundaries of the period only.
+  const clockPhase = ((-scenario.startEpochMinute % p) + p) % p;
+  const phases = alarm.wallClock ? [clockPhase] : [...Array(p).keys()];
+  const delay = isLogDerived(alarm) ? options.logDelayMinutes : options.metricDelayMinutes;
+  const percentiles = alarm.metrics.map(q => percentileOf(q.stat));
   const metricIds = alarm.metrics.map(m => m.id);
-  const context = (from: number, to: number): MathContext => {
+  const range = alarm.evaluationPeriods + options.extraPeriods;
+  const breaches = comparator(alarm.comparison, alarm.threshold);
+
+  interface Phase { ends: number[]; values: Map<string, Float64Array>; counts: Map<string, Float64Array>; full?: Float64Array }
+  const byPhase = new Map<number, Phase>();
+  for (const r of phases) {
+    const ends: number[] = [];
+    // only full periods: no data exists before minute 0 (an earlier period is a missing data point)
+    for (let e = r === 0 ? p : r + p; e <= total; e += p) ends.push(e);
+    const values = new Map<string, Float64Array>();
+    const counts = new Map<string, Float64Array>();
+    alarm.metrics.forEach(q => {
+      const data = scenario.dataFor(q);
+      const v = new Float64Array(ends.length);
+      const c = new Float64Array(ends.length);
+      ends.forEach((e, k) => {
+        const minutes: Array<Datum | undefined> = [];
+        for (let i = e - p; i < e; i++) minutes.push(data[i]);
+        const value = aggregate(minutes, q.stat);
+        v[k] = value === undefined ? NaN : value;
+        c[k] = sampleCount(minutes);
+      });
+      values.set(q.id, v);
+      counts.set(q.id, c);
+    });
+    byPhase.set(r, { ends, values, counts });
+  }
+  const context = (phase: Phase, from: number, to: number): MathContext => {
     const memo = new Map<string, Value>();
     const ctx: MathContext = {
       length: to - from,
       metricIds,
       series: id => {
-        const metric = values.get(id);
+        const metric = phase.values.get(id);
         if (metric) return { k: 'ts', v: metric.subarray(from, to), metricId: id };
         const expr = alarm.expressions.get(id);
         if (!expr) throw new Unevaluable(`metric math refers to ${id}, which is neither a metric nor an expression of the alarm`);
@@ -167,6 +177,7 @@ function evaluateMetricAlarm(alarm: MetricAlarmModel, scenario: CompiledScenario
         return v;
       },
       periodOf: id => alarm.metrics.find(m => m.id === id) ? p * 60 : undefined,
+      periodSeconds: p * 60,
       serviceQuota: id => {
         const q = alarm.metrics.find(m => m.id === id)!;
         const quota = scenario.serviceQuota(q);
@@ -180,25 +191,35 @@ function evaluateMetricAlarm(alarm: MetricAlarmModel, scenario: CompiledScenario
     if (v.k !== 'ts') throw new Unevaluable(`the alarm's expression ${alarm.returnId} gives ${v.k === 's' ? 'a scalar' : 'an array of time series'}, not one time series`);
     return v.v;
   };
-  const full = alarm.rangeDependent ? undefined : asSeries(context(0, periods).series(alarm.returnId));
-  const range = alarm.evaluationPeriods + options.extraPeriods;
-  const breaches = comparator(alarm.comparison, alarm.threshold);
-  const percentile = alarm.expressions.size === 0 ? percentileOf(alarm.metrics[0].stat) : undefined;
-  const minSamples = percentile === undefined ? 0 : percentile >= 50 ? 10 / (1 - percentile / 100) : 10 / (percentile / 100);
+  if (!alarm.rangeDependent) {
+    for (const phase of byPhase.values()) phase.full = asSeries(context(phase, 0, phase.ends.length).series(alarm.returnId));
+  }
+  // EvaluateLowSampleCountPercentile "ignore": a period whose percentile has too few samples is not
+  // evaluated (10 / (1 - p) samples from p50 up, 10 / p below; p0 and p100 are the minimum and
+  // maximum and always evaluated), also when the percentile feeds metric math
+  const minSamples = percentiles.map(pc => pc === undefined || pc === 0 || pc === 100 ? 0 : pc >= 50 ? 10 / (1 - pc / 100) : 10 / (pc / 100));
   let state: StateName = 'INSUFFICIENT_DATA';
   const changes: StateChange[] = [];
-  for (let k = 0; k < periods; k++) {
+  // the first evaluation is at the end of the first full period (no data exists before minute 0)
+  for (let e = p; e <= total; e++) {
+    const phase = byPhase.get(e % p);
+    if (!phase) continue;
+    const k = Math.floor(e / p) - 1;
     const from = Math.max(0, k - range + 1);
-    const window = full ? full.subarray(from, k + 1) : asSeries(context(from, k + 1).series(alarm.returnId));
-    if (alarm.lowSampleIgnore && percentile !== undefined && counts.get(alarm.metrics[0].id)![k] < minSamples) continue;
+    const window = phase.full ? phase.full.subarray(from, k + 1) : asSeries(context(phase, from, k + 1).series(alarm.returnId));
+    if (alarm.lowSampleIgnore && alarm.metrics.some((q, i) => percentiles[i] !== undefined && phase.counts.get(q.id)![k] < minSamples[i])) continue;
     const r = evaluateWindow(padded(window, range), alarm.evaluationPeriods, alarm.datapointsToAlarm, alarm.effectiveMissing, breaches, state);
     if (r.state !== state) {
-      const minute = (firstPeriod + k + 1) * p - start;
-      changes.push({ minute, from: state, to: r.state, reason: reason(r, alarm, window) });
+      changes.push({ minute: e + delay, from: state, to: r.state, reason: reason(r, alarm, window) });
       state = r.state;
     }
   }
-  return { changes, finalState: state };
+  return { changes: changes.filter(c => c.minute <= total), finalState: changes.filter(c => c.minute <= total).pop()?.to ?? 'INSUFFICIENT_DATA' };
+}
+
+/** Metrics outside AWS namespaces come from logs here (metric filters, embedded metric format). */
+function isLogDerived(alarm: MetricAlarmModel): boolean {
+  return alarm.metrics.some(q => !q.namespace.startsWith('AWS/'));
 }
 
 function padded(window: Float64Array, range: number): Float64Array {

@@ -16,9 +16,12 @@ import { Unevaluable } from './datum';
  * - FILL(x, scalar | series), METRICS(), METRICS("text"), SUM/AVG/MAX/MIN of an array (per
  *   timestamp), SUM/AVG/MAX/MIN of one series (a scalar over the evaluated range), PERIOD(m),
  *   ABS, CEIL, FLOOR, LOG, LOG10, TIME_SERIES(scalar), SERVICE_QUOTA(m) (from the scenario).
+ * - DIFF(x): each value minus the preceding value of the series; RATE(x): the same per second of
+ *   time between the two. The series' first value in the evaluated range has no preceding value
+ *   and so no result (an alarm on them is evaluated over each evaluation's own range).
  *
- * Everything else (ANOMALY_DETECTION_BAND, SEARCH, RATE, DIFF, FILL with REPEAT or LINEAR, ...) is
- * refused with the function's name.
+ * Everything else (ANOMALY_DETECTION_BAND, SEARCH, FILL with REPEAT or LINEAR, ...) is refused
+ * with the function's name.
  */
 export type Node =
   | { t: 'num'; v: number }
@@ -35,7 +38,7 @@ export type Value =
   | { k: 'ts'; v: Float64Array; metricId?: string }
   | { k: 'arr'; v: Float64Array[] };
 
-const SUPPORTED = new Set(['IF', 'FILL', 'METRICS', 'SUM', 'AVG', 'MAX', 'MIN', 'PERIOD', 'ABS', 'CEIL', 'FLOOR', 'LOG', 'LOG10', 'TIME_SERIES', 'SERVICE_QUOTA']);
+const SUPPORTED = new Set(['IF', 'FILL', 'METRICS', 'SUM', 'AVG', 'MAX', 'MIN', 'PERIOD', 'ABS', 'CEIL', 'FLOOR', 'LOG', 'LOG10', 'TIME_SERIES', 'SERVICE_QUOTA', 'DIFF', 'RATE']);
 const KEYWORDS = new Set(['REPEAT', 'LINEAR']);
 
 export function parseExpression(src: string): Node {
@@ -154,6 +157,8 @@ export function rangeDependent(node: Node, idKind: (name: string) => Kind): bool
   switch (node.t) {
     case 'call':
       if (['SUM', 'AVG', 'MAX', 'MIN'].includes(node.fn) && node.args[0] && kindOf(node.args[0], idKind) === 'ts') return true;
+      // the first value of a range has no preceding one
+      if (node.fn === 'DIFF' || node.fn === 'RATE') return true;
       return node.args.some(a => rangeDependent(a, idKind));
     case 'neg': return rangeDependent(node.e, idKind);
     case 'bin': return rangeDependent(node.l, idKind) || rangeDependent(node.r, idKind);
@@ -172,6 +177,8 @@ export interface MathContext {
   series(id: string): Value;
   /** A metric's period in seconds. */
   periodOf(id: string): number | undefined;
+  /** The period of the evaluated data points, in seconds. */
+  readonly periodSeconds: number;
   /** The quota of a usage metric, from the scenario. */
   serviceQuota(id: string): number;
 }
@@ -288,6 +295,22 @@ function call(node: { fn: string; args: Node[] }, ctx: MathContext): Value {
       const period = a.t === 'id' ? ctx.periodOf(a.name) : undefined;
       if (period === undefined) throw new Unevaluable('PERIOD() takes the id of a metric');
       return { k: 's', v: period };
+    }
+    case 'DIFF': case 'RATE': {
+      arity(1);
+      const v = evaluate(args[0], ctx);
+      if (v.k === 's') throw new Unevaluable(`${fn} needs a time series or an array of time series`);
+      const change = (a: Float64Array) => {
+        const out = new Float64Array(a.length).fill(NaN);
+        let previous = -1;
+        for (let i = 0; i < a.length; i++) {
+          if (Number.isNaN(a[i])) continue;
+          if (previous >= 0) out[i] = fn === 'DIFF' ? a[i] - a[previous] : (a[i] - a[previous]) / ((i - previous) * ctx.periodSeconds);
+          previous = i;
+        }
+        return out;
+      };
+      return v.k === 'ts' ? { k: 'ts', v: change(v.v) } : { k: 'arr', v: v.v.map(change) };
     }
     case 'ABS': return (arity(1), map(evaluate(args[0], ctx), Math.abs));
     case 'CEIL': return (arity(1), map(evaluate(args[0], ctx), Math.ceil));

@@ -4,13 +4,18 @@
  * published defaults (no code of theirs), so the simulator can evaluate them on the same
  * scenarios as ours.
  *
- * - serverless-plugin-aws-alerts, its documented default definitions: 1-minute periods, 1 of 1
- *   data points; functionErrors Errors (Sum) >= 1, functionThrottles Throttles (Sum) >= 1,
- *   functionDuration Duration (Average) >= 500 ms, functionInvocations Invocations (Sum) >= 100.
- *   TreatMissingData is not set (CloudWatch's default, missing).
- * - cdk-watchful, its documented defaults for a function: 5-minute periods, 3 evaluation periods
- *   (DatapointsToAlarm not set: 3 of 3); errors (Sum) > 0, throttles (Sum) > 0, p99 duration >
- *   80% of the timeout (whole seconds, rounded down). TreatMissingData is not set.
+ * - serverless-plugin-aws-alerts, the default set of its README ("Default definitions":
+ *   functionThrottles and functionErrors global, functionInvocations and functionDuration per
+ *   function) with the values of its default definitions: 1-minute periods, 1 of 1 data points;
+ *   functionErrors Errors (Sum) >= 1, functionThrottles Throttles (Sum) >= 1, functionDuration
+ *   Duration (Average) >= 500 ms, functionInvocations Invocations (Sum) >= 100. TreatMissingData is
+ *   not set (CloudWatch's default, missing). The detection benchmark also counts it without
+ *   functionInvocations, which alarms on traffic, not on failures.
+ * - cdk-watchful, the defaults of `watchLambdaFunction` (WatchLambdaFunctionOptions in its
+ *   src/lambda.ts and API.md: errorsPerMinuteThreshold 0, throttlesPerMinuteThreshold 0,
+ *   durationThresholdPercent 80) with its 5-minute periods and 3 evaluation periods
+ *   (DatapointsToAlarm not set: 3 of 3); errors (Sum) > 0, throttles (Sum) > 0, p99 duration > 80%
+ *   of the timeout (whole seconds, rounded down). TreatMissingData is not set.
  *
  * Only these Lambda alarms are modelled: neither tool's queue, table or API alarms.
  */

@@ -37,6 +37,8 @@ export interface MetricAlarmModel {
   readonly treatMissingData: MissingMode;
   readonly effectiveMissing: MissingMode;
   readonly lowSampleIgnore: boolean;
+  /** EvaluationWindow WallClockWindow: periods on clock boundaries, evaluated once a period. */
+  readonly wallClock: boolean;
 }
 
 export type RuleNode =
@@ -115,6 +117,7 @@ function metricAlarm(logicalId: string, p: Record<string, unknown>): MetricAlarm
     treatMissingData: 'missing' as MissingMode,
     effectiveMissing: 'missing' as MissingMode,
     lowSampleIgnore: false,
+    wallClock: false,
   };
   try {
     if (p.ThresholdMetricId !== undefined) throw new Unevaluable('it is an anomaly detection alarm (ThresholdMetricId): the simulator has no model of the band');
@@ -163,7 +166,7 @@ function metricAlarm(logicalId: string, p: Record<string, unknown>): MetricAlarm
     if (dynamo && tmd !== 'ignore') {
       notes.push(`treatMissingData ${tmd} does not apply: alarms on AWS/DynamoDB metrics always ignore missing data (CloudWatch keeps their state while data is missing)${expressions.size > 0 ? '; the alarm\'s metric math decides whether data is missing' : ''}`);
     }
-    if (dependent) notes.push('its metric math reduces a series to a scalar, which depends on the range evaluated: evaluated over each evaluation\'s own range');
+    if (dependent) notes.push('its metric math depends on the range evaluated (a series reduced to a scalar, or DIFF/RATE, whose first point has no predecessor): evaluated over each evaluation\'s own range');
     return {
       ...base,
       metrics,
@@ -178,6 +181,7 @@ function metricAlarm(logicalId: string, p: Record<string, unknown>): MetricAlarm
       treatMissingData: tmd,
       effectiveMissing: dynamo ? 'ignore' : tmd,
       lowSampleIgnore: p.EvaluateLowSampleCountPercentile === 'ignore',
+      wallClock: (p.EvaluationWindow as { WallClockWindow?: unknown } | undefined)?.WallClockWindow !== undefined,
     };
   } catch (e) {
     if (e instanceof Unevaluable) return { ...base, unevaluable: e.message };

@@ -57,10 +57,13 @@ describe('ObservedHttpApi defaults', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', TimeoutInMillis: Match.absent() });
   });
 
-  test('three alarms: 5xx rate, p99 latency at 80 % of 30 seconds, integration latency', () => {
+  test('six alarms: 5xx rate, p99 latency at 80 % of 30 seconds, integration latency, latency objective, two error-budget burns', () => {
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
       .map(r => r.Properties.AlarmName).filter((n: string) => n.startsWith('TestStack/Api/')).sort();
-    expect(names).toEqual(['TestStack/Api/IntegrationLatency', 'TestStack/Api/LatencyNearTimeout', 'TestStack/Api/ServerErrorRate']);
+    expect(names).toEqual(['TestStack/Api/ErrorBudgetFastBurn', 'TestStack/Api/ErrorBudgetSlowBurn', 'TestStack/Api/IntegrationLatency', 'TestStack/Api/LatencyNearTimeout', 'TestStack/Api/LatencyObjective', 'TestStack/Api/ServerErrorRate']);
+    const burn = alarm(template, 'TestStack/Api/ErrorBudgetFastBurn');
+    expect(burn.Threshold).toBe(1);
+    expect(burn.Metrics.slice(1).map((m: any) => [m.MetricStat.Metric.MetricName, m.MetricStat.Stat])).toEqual([['5xx', 'Sum'], ['Count', 'Sum']]);
 
     const errors = alarm(template, 'TestStack/Api/ServerErrorRate');
     const byId = Object.fromEntries(errors.Metrics.map((m: any) => [m.Id, m]));

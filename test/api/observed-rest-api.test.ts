@@ -93,11 +93,11 @@ describe('ObservedRestApi defaults', () => {
     });
   });
 
-  test('exactly three alarms by default, with stable readable names', () => {
+  test('exactly six alarms by default, with stable readable names', () => {
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
       .map(r => r.Properties.AlarmName).filter((n: string) => n.startsWith('TestStack/Api/')).sort();
-    expect(names).toEqual(['TestStack/Api/IntegrationLatency', 'TestStack/Api/LatencyNearTimeout', 'TestStack/Api/ServerErrorRate']);
-    expect(api.alarms.map(a => a.node.id)).toEqual(['ServerErrorRateAlarm', 'LatencyNearTimeoutAlarm', 'IntegrationLatencyAlarm']);
+    expect(names).toEqual(['TestStack/Api/ErrorBudgetFastBurn', 'TestStack/Api/ErrorBudgetSlowBurn', 'TestStack/Api/IntegrationLatency', 'TestStack/Api/LatencyNearTimeout', 'TestStack/Api/LatencyObjective', 'TestStack/Api/ServerErrorRate']);
+    expect(api.alarms.map(a => a.node.id)).toEqual(['ServerErrorRateAlarm', 'LatencyNearTimeoutAlarm', 'IntegrationLatencyAlarm', 'LatencyObjectiveAlarm', 'ErrorBudgetFastBurnAlarm', 'ErrorBudgetSlowBurnAlarm']);
   });
 });
 
@@ -251,6 +251,33 @@ describe('ObservedRestApi alarms', () => {
     expect(p.Metrics.find((m: any) => m.Id === 'errors').MetricStat.Metric.MetricName).toBe('4XXError');
     expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'TestStack/Api/IntegrationLatency' } })).toEqual({});
     expect(apiWithRoute().api.alarms.map(a => a.node.id)).not.toContain('ClientErrorRateAlarm');
+  });
+
+  test('error-budget burn: 5XX over requests against 10x and 2x the budget of 99.9 %, in short windows inside a long one', () => {
+    const { stack } = apiWithRoute();
+    const template = synth(stack);
+    const fast = alarm(template, 'TestStack/Api/ErrorBudgetFastBurn');
+    expect(fast).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 15, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching' });
+    expect(fast.Metrics[0].Expression).toBe('100 * FILL(errors, 0) / requests');
+    expect(fast.Metrics.slice(1).map((m: any) => [m.Id, m.MetricStat.Metric.MetricName, m.MetricStat.Stat, m.MetricStat.Period]))
+      .toEqual([['errors', '5XXError', 'Sum', 120], ['requests', 'Count', 'SampleCount', 120]]);
+    const slow = alarm(template, 'TestStack/Api/ErrorBudgetSlowBurn');
+    expect(slow).toMatchObject({ Threshold: 0.2, EvaluationPeriods: 12, DatapointsToAlarm: 6 });
+    expect(slow.Metrics[1].MetricStat.Period).toBe(1800);
+  });
+
+  test('latency objective: p99 above 2500 ms in 2 of 2 five-minute windows', () => {
+    const template = synth(apiWithRoute().stack);
+    expect(alarm(template, 'TestStack/Api/LatencyObjective')).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p99', Period: 300, Threshold: 2500, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+  });
+
+  test('the availability objective sets the budget; a burn rate is the threshold', () => {
+    const { stack } = apiWithRoute({ availabilityObjectivePercent: 99.5, alarms: { errorBudgetFastBurn: { threshold: 6 } } });
+    const template = synth(stack);
+    expect(alarm(template, 'TestStack/Api/ErrorBudgetFastBurn').Threshold).toBe(3);
+    expect(alarm(template, 'TestStack/Api/ErrorBudgetSlowBurn').Threshold).toBe(1);
+    expect(() => apiWithRoute({ availabilityObjectivePercent: 100 }))
+      .toThrow('TestStack/Api: availabilityObjectivePercent is 100 percent; allowed range is 90-99.999 percent.');
   });
 
   test('alarm options are validated like every other construct\'s', () => {

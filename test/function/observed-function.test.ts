@@ -62,10 +62,10 @@ describe('ObservedFunction defaults', () => {
   test('exactly the eight default alarms, with stable readable names', () => {
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(r => r.Properties.AlarmName).sort();
     expect(names).toEqual([
-      'TestStack/Fn/AsyncEventsDropped',
       'TestStack/Fn/DestinationDeliveryFailures',
       'TestStack/Fn/DurationNearTimeout',
       'TestStack/Fn/ErrorRate',
+      'TestStack/Fn/FailureQueueMessages',
       'TestStack/Fn/MemoryNearLimit',
       'TestStack/Fn/RecursiveInvocationsDropped',
       'TestStack/Fn/Throttles',
@@ -81,9 +81,10 @@ describe('ObservedFunction defaults', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       EvaluationPeriods: 3,
       DatapointsToAlarm: 2,
-      TreatMissingData: 'notBreaching',
+      // minutes without invocations are missing: a quiet function's lone failure alarms
+      TreatMissingData: 'missing',
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)', ReturnData: true }),
+        Match.objectLike({ Expression: '100 * FILL(errors, 0) / invocations', ReturnData: true }),
         Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors', Namespace: 'AWS/Lambda' }), Period: 60, Stat: 'Sum' }) }),
         Match.objectLike({ Id: 'invocations', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocations' }), Period: 60, Stat: 'Sum' }) }),
       ]),
@@ -93,7 +94,6 @@ describe('ObservedFunction defaults', () => {
   test.each([
     ['Throttles', 'Throttles', 'Sum', 0, 'GreaterThanThreshold', 3, 2],
     ['RecursiveInvocationsDropped', 'RecursiveInvocationsDropped', 'Sum', 0, 'GreaterThanThreshold', 1, 1],
-    ['AsyncEventsDropped', 'AsyncEventsDropped', 'Sum', 0, 'GreaterThanThreshold', 1, 1],
     ['DestinationDeliveryFailures', 'DestinationDeliveryFailures', 'Sum', 0, 'GreaterThanThreshold', 1, 1],
   ])('%s alarm on AWS/Lambda %s (%s) > %d', (id, metricName, statistic, threshold, comparison, evaluationPeriods, datapoints) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -108,6 +108,25 @@ describe('ObservedFunction defaults', () => {
       EvaluationPeriods: evaluationPeriods,
       DatapointsToAlarm: datapoints,
     });
+  });
+
+  test('the failure queue is alarmed on every new failed event; AsyncEventsDropped would repeat it', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Fn/FailureQueueMessages',
+      Metrics: [
+        Match.objectLike({ Expression: 'DIFF(FILL(visible, 0))', ReturnData: true }),
+        Match.objectLike({
+          Id: 'visible',
+          MetricStat: Match.objectLike({
+            Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnFailureQueue'), 'QueueName'] } }] },
+            Stat: 'Maximum',
+          }),
+        }),
+      ],
+      Threshold: 0,
+      EvaluationPeriods: 1,
+    });
+    expect(Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmName)).not.toContain('TestStack/Fn/AsyncEventsDropped');
   });
 
   test('p99 duration alarm at 80 % of the function timeout (8,000 ms of 10 s)', () => {
@@ -176,8 +195,34 @@ describe('ObservedFunction defaults', () => {
       // a filter with a default value publishes every minute and is billed all month
       if (filter.Properties.MetricTransformations.some((t: any) => t.DefaultValue !== undefined)) dollars += 0.30;
     }
+    // printed for the record (issue 15): the default pack's monthly alarm cost
+    process.stdout.write(`default alarm pack of a function: $${dollars.toFixed(2)} a month\n`);
     expect(dollars).toBeCloseTo(0.90, 5);
     expect(dollars).toBeLessThanOrEqual(1.0);
+  });
+});
+
+describe('ObservedFunction error budget', () => {
+  test('off by default; an availability objective turns on both burn-rate alarms on Errors / Invocations', () => {
+    const stack = testStack();
+    new ObservedFunction(stack, 'Plain', MINIMAL);
+    new ObservedFunction(stack, 'Slo', { ...MINIMAL, availabilityObjectivePercent: 99 });
+    const template = synth(stack);
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmName);
+    expect(names.filter(n => n.includes('ErrorBudget')).sort()).toEqual(['TestStack/Slo/ErrorBudgetFastBurn', 'TestStack/Slo/ErrorBudgetSlowBurn']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Slo/ErrorBudgetFastBurn',
+      Threshold: 10,
+      Metrics: Match.arrayWith([Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors' }), Period: 120 }) })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Slo/ErrorBudgetSlowBurn', Threshold: 2 });
+  });
+
+  test('an objective with one burn alarm switched off keeps it off', () => {
+    const stack = testStack();
+    const fn = new ObservedFunction(stack, 'Slo', { ...MINIMAL, availabilityObjectivePercent: 99.9, alarms: { errorBudgetSlowBurn: { enabled: false } } });
+    expect(fn.alarms.map(a => a.node.id)).toContain('ErrorBudgetFastBurnAlarm');
+    expect(fn.alarms.map(a => a.node.id)).not.toContain('ErrorBudgetSlowBurnAlarm');
   });
 });
 

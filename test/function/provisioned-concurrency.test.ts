@@ -31,14 +31,18 @@ describe('provisioned concurrency on an alias', () => {
   });
 
   test('spillover, high and idle utilization alarms, on the alias dimension', () => {
+    // spillover as a share of the alias's invocations over 5-minute windows, not any spilled call
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Api/ProvisionedConcurrencySpillover',
-      MetricName: 'ProvisionedConcurrencySpilloverInvocations',
-      Statistic: 'Sum',
-      Dimensions: ALIAS_DIMENSIONS,
-      Threshold: 0,
+      Threshold: 10,
       ComparisonOperator: 'GreaterThanThreshold',
-      Period: 60,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      Metrics: [
+        Match.objectLike({ Expression: '100 * FILL(spillover, 0) / invocations' }),
+        Match.objectLike({ Id: 'spillover', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ProvisionedConcurrencySpilloverInvocations', Dimensions: ALIAS_DIMENSIONS }), Stat: 'Sum', Period: 300 }) }),
+        Match.objectLike({ Id: 'invocations', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocations', Dimensions: ALIAS_DIMENSIONS }), Stat: 'Sum', Period: 300 }) }),
+      ],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Api/ProvisionedConcurrencyHigh',

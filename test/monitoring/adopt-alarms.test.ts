@@ -69,8 +69,8 @@ describe('AdoptAlarms', () => {
     new sqs.Queue(stack, 'Work', { deadLetterQueue: { queue: dlq, maxReceiveCount: 5 } });
     AdoptAlarms.applyTo(app);
     const found = alarms(stack);
-    expect(Object.keys(found).sort()).toEqual(['Legacy/Work/Backpressure', 'Legacy/Work/DeadLetterQueueMessages', 'Legacy/Work/StuckConsumer']);
-    expect(found['Legacy/Work/DeadLetterQueueMessages'].Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^Dlq/), 'QueueName'] } }]);
+    expect(Object.keys(found).sort()).toEqual(['Legacy/Work/BacklogGrowing', 'Legacy/Work/Backpressure', 'Legacy/Work/DeadLetterQueueMessages', 'Legacy/Work/StuckConsumer']);
+    expect(found['Legacy/Work/DeadLetterQueueMessages'].Metrics[1].MetricStat.Metric.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/^Dlq/), 'QueueName'] } }]);
   });
 
   test('a plain queue that an ObservedFunction consumes keeps the alarms of the consumer wiring, not a second set', () => {
@@ -118,11 +118,12 @@ describe('AdoptAlarms', () => {
     Aspects.of(app).add(new AdoptAlarms());
     const names = Object.keys(alarms(stack));
     expect(names.filter(n => n.startsWith('Legacy/Observed/'))).toHaveLength(8);
-    expect(names.filter(n => n.startsWith('Legacy/Jobs/'))).toHaveLength(3);
-    expect(names.filter(n => n.includes('FailureQueue') || n.includes('DeadLetterQueue/'))).toEqual([]);
+    expect(names.filter(n => n.startsWith('Legacy/Jobs/'))).toHaveLength(4);
+    // the observed function's failure queue is alarmed by the function (FailureQueueMessages), not adopted
+    expect(names.filter(n => n.includes('FailureQueue') || n.includes('DeadLetterQueue/'))).toEqual(['Legacy/Observed/FailureQueueMessages']);
     const rule = (Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::CompositeAlarm'))[0] as any).Properties.AlarmRule;
     expect(rule).toContain('ALARM("Legacy/Plain/ErrorRate")');
     expect(rule).toContain('ALARM("Legacy/Observed/ErrorRate")');
-    expect(health.criticalAlarmCount).toBe(6 + 3 + 3);
+    expect(health.criticalAlarmCount).toBe(6 + 4 + 3);
   });
 });

@@ -26,10 +26,10 @@ describe('ServiceHealth', () => {
     expect(top.Properties.AlarmName).toBe('Orders/Health/ServiceHealth');
     expect(top.Properties.AlarmRule).toBe([
       'Orders/Handler/ErrorRate', 'Orders/Handler/Throttles', 'Orders/Handler/Timeouts', 'Orders/Handler/RecursiveInvocationsDropped',
-      'Orders/Jobs/Backpressure', 'Orders/Jobs/StuckConsumer', 'Orders/Jobs/DeadLetterQueueMessages',
+      'Orders/Jobs/Backpressure', 'Orders/Jobs/BacklogGrowing', 'Orders/Jobs/StuckConsumer', 'Orders/Jobs/DeadLetterQueueMessages',
     ].map(n => `ALARM("${n}")`).join(' OR '));
     expect(top.Properties.AlarmRule).not.toMatch(/DurationNearTimeout|MemoryNearLimit/);
-    expect(health.criticalAlarmCount).toBe(7);
+    expect(health.criticalAlarmCount).toBe(8);
     expect(top.DependsOn.length).toBeGreaterThan(0);
   });
 
@@ -96,11 +96,11 @@ describe('ServiceHealth', () => {
         fn.consumeQueue(new ObservedQueue(stack, `Queue${i}`));
       }
     }
-    // 40 pairs x 7 critical alarms = 280 children: 3 groups under the top alarm
+    // 40 pairs x 8 critical alarms = 320 children: 4 groups under the top alarm
     const all = composites(monitoring);
     const top = all.find(c => c.Properties.AlarmName === 'Monitoring/Health/ServiceHealth');
     const groups = all.filter(c => c !== top);
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(4);
     expect(top.Properties.AlarmRule).toBe(groups.map(g => `ALARM("${g.Properties.AlarmName}")`).join(' OR '));
     let children = 0;
     for (const g of groups) {
@@ -109,7 +109,7 @@ describe('ServiceHealth', () => {
       expect(g.Properties.AlarmRule.length).toBeLessThanOrEqual(COMPOSITE_MAX_RULE_LENGTH);
       children += n;
     }
-    expect(children).toBe(280);
+    expect(children).toBe(320);
     // alarms in other stacks are named, not referenced: no imports, and the stacks are ordered
     expect(JSON.stringify(top)).not.toContain('Fn::ImportValue');
     expect(monitoring.dependencies.map(d => d.stackName).sort()).toEqual(['Service0', 'Service1']);
@@ -127,7 +127,7 @@ describe('ServiceHealth', () => {
     const template = Template.fromStack(stack);
     const [top] = composites(stack);
     expect(top.Properties.AlarmRule).toContain(`ALARM("Big/Fn7/ErrorRate@ObservedAlarms${alarmStackOf('Big/Fn7', 2)}")`);
-    expect(top.Properties.AlarmRule.split(' OR ')).toHaveLength(8 * 7);
+    expect(top.Properties.AlarmRule.split(' OR ')).toHaveLength(8 * 8);
     const nestedIds = Object.keys(template.findResources('AWS::CloudFormation::Stack'));
     expect(nestedIds.length).toBeGreaterThan(0);
     expect(top.DependsOn).toEqual(expect.arrayContaining(nestedIds));

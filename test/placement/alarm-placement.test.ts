@@ -17,7 +17,7 @@ describe('SAME_STACK placement (the default)', () => {
     const [fn] = consumers(stack, 5);
     const templates = synthAll(app);
     expect(templates.map(t => t.file)).toEqual(['Small.template.json']);
-    expect(alarmsIn(templates[0])).toBe(5 * (6 + 3));
+    expect(alarmsIn(templates[0])).toBe(5 * (6 + 4));
     expect(fn.alarms.every(a => Stack.of(a) === stack)).toBe(true);
     const names = Object.values(templates[0].json.Resources).map((r: any) => r.Properties?.AlarmName).filter(Boolean);
     expect(names).toContain('Small/Fn4/ErrorRate');
@@ -142,7 +142,7 @@ describe('NESTED_STACKS placement', () => {
       expect(t.bytes).toBeLessThanOrEqual(AlarmPlacement.TEMPLATE_BYTES_LIMIT);
     }
     // no alarm was lost on the way: every one of them is in some template
-    expect(templates.reduce((n, t) => n + alarmsIn(t), 0)).toBe(pairs * 9);
+    expect(templates.reduce((n, t) => n + alarmsIn(t), 0)).toBe(pairs * 10);
     expect(fns.reduce((n, fn) => n + fn.alarms.length, 0)).toBe(pairs * 6);
   });
 
@@ -178,7 +178,7 @@ describe('MONITORING_STACK placement', () => {
     const templates = synthAll(app);
     expect(alarmsIn(templates.find(t => t.file === 'Service.template.json')!)).toBe(0);
     const mon = templates.find(t => t.file === 'Monitoring.template.json')!;
-    expect(alarmsIn(mon)).toBe(18);
+    expect(alarmsIn(mon)).toBe(20);
     const names = Object.values(mon.json.Resources).map((r: any) => r.Properties.AlarmName);
     expect(names).toContain('Service/Fn0/ErrorRate@Monitoring');
     const dims = (Object.values(mon.json.Resources).find((r: any) => r.Properties.AlarmName === 'Service/Fn0/Throttles@Monitoring') as any).Properties.Dimensions;

@@ -32,7 +32,7 @@ describe('ObservedQueue defaults', () => {
   });
 
   test('three alarms: backpressure, stuck consumer, dead-letter depth', () => {
-    expect(queue.alarms.map(a => a.node.id)).toEqual(['BackpressureAlarm', 'StuckConsumerAlarm', 'DeadLetterQueueMessagesAlarm']);
+    expect(queue.alarms.map(a => a.node.id)).toEqual(['BackpressureAlarm', 'BacklogGrowingAlarm', 'StuckConsumerAlarm', 'DeadLetterQueueMessagesAlarm']);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Queue/Backpressure',
       Namespace: 'AWS/SQS',
@@ -56,13 +56,37 @@ describe('ObservedQueue defaults', () => {
         Match.objectLike({ Id: 'deleted', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'NumberOfMessagesDeleted' }), Stat: 'Sum', Period: 60 }) }),
       ]),
     });
+    // a trend, whatever the age threshold: older and more messages than a minute before, 5 of 5
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Queue/BacklogGrowing',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(age >= 60 AND DIFF(age) > 0 AND DIFF(visible) > 0, 1, 0)' }),
+        Match.objectLike({ Id: 'age', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateAgeOfOldestMessage' }), Stat: 'Maximum', Period: 60 }) }),
+        Match.objectLike({ Id: 'visible', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateNumberOfMessagesVisible' }), Stat: 'Maximum', Period: 60 }) }),
+      ]),
+    });
+    // every minute the dead-letter queue's depth rises alarms, not only the first
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Queue/DeadLetterQueueMessages',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QueueDeadLetterQueue'), 'QueueName'] } }],
+      Metrics: [
+        Match.objectLike({ Expression: 'DIFF(FILL(visible, 0))', ReturnData: true }),
+        Match.objectLike({
+          Id: 'visible',
+          MetricStat: Match.objectLike({
+            Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QueueDeadLetterQueue'), 'QueueName'] } }] },
+            Stat: 'Maximum',
+            Period: 60,
+          }),
+        }),
+      ],
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
       EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
     });
   });
 
@@ -99,7 +123,7 @@ describe('ObservedQueue options', () => {
     template.resourceCountIs('AWS::SQS::Queue', 2);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Queue/DeadLetterQueueMessages',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyDlq'), 'QueueName'] } }],
+      Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyDlq'), 'QueueName'] } }] }) }) })]),
     });
   });
 
@@ -109,7 +133,7 @@ describe('ObservedQueue options', () => {
       alarms: { stuckConsumer: { enabled: false }, ageOfOldestMessageSeconds: { threshold: 60 } },
       retentionPeriod: Duration.days(4),
     });
-    expect(queue.alarms).toHaveLength(2);
+    expect(queue.alarms).toHaveLength(3);
     synth(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Queue/Backpressure', Threshold: 60 });
   });
 

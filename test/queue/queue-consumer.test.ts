@@ -69,7 +69,7 @@ describe('consumer settings', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Worker/PlainAlarms/StuckConsumer' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Worker/PlainAlarms/DeadLetterQueueMessages',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Dlq'), 'QueueName'] } }],
+      Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Dlq'), 'QueueName'] } }] }) }) })]),
     });
   });
 

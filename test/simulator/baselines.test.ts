@@ -1,7 +1,7 @@
 import { referenceApp } from './reference-app';
 import { AlarmSimulator } from '../../src/simulator/alarm-simulator';
 import { withPeerAlarms } from '../../src/simulator/peers';
-import { healthyBaseline } from '../../src/simulator/scenarios/reference-scenarios';
+import { apiErrorBlip, healthyBaseline } from '../../src/simulator/scenarios/reference-scenarios';
 
 const app = referenceApp();
 const ours = new AlarmSimulator(app.template);
@@ -25,6 +25,11 @@ describe.each([1, 2])('healthy week, seed %i', seed => {
     const timeouts = scenario.logs!.flatMap(l => l.events).filter(e => (e.message as { record: { status: string } }).record.status === 'timeout');
     expect(timeouts.length).toBeGreaterThan(0);
   });
+});
+
+test('a blip (4 % of requests failing for 3 minutes at 50 requests per second) fires nothing, burn-rate alarms included', () => {
+  const r = ours.simulate(apiErrorBlip(app.refs));
+  expect(r.alarms.filter(a => a.firstAlarmMinute !== undefined).map(a => a.alarmName)).toEqual([]);
 });
 
 test('the peers\' documented defaults fire on a healthy week', () => {

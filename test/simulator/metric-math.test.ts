@@ -14,6 +14,7 @@ function ctx(series: { [id: string]: number[] }, quotas: { [id: string]: number 
       return { k: 'ts', v: Float64Array.from(series[id]) };
     },
     periodOf: id => series[id] ? 60 : undefined,
+    periodSeconds: 60,
     serviceQuota: id => quotas[id] ?? NaN,
   };
 }
@@ -114,10 +115,26 @@ describe('functions', () => {
   });
 });
 
+describe('DIFF and RATE', () => {
+  test('the change from the preceding value; the first value of the range has none', () => {
+    expect(run('DIFF(m)', { m: [3, 5, 5, 2] })).toEqual([_, 2, 0, -3]);
+    expect(run('RATE(m)', { m: [0, 60, 180] })).toEqual([_, 1, 2]);
+  });
+
+  test('a missing value is skipped: the preceding value is the last present one', () => {
+    expect(run('DIFF(m)', { m: [1, _, 4, _] })).toEqual([_, _, 3, _]);
+    expect(run('RATE(m)', { m: [0, _, 120] })).toEqual([_, _, 1]);
+  });
+
+  test('they make an alarm depend on its evaluation range', () => {
+    expect(rangeDependent(parseExpression('IF(DIFF(m) > 0, 1, 0)'), () => 'ts')).toBe(true);
+  });
+});
+
 describe('what the simulator refuses', () => {
   test.each([
     ['ANOMALY_DETECTION_BAND(m1)', /ANOMALY_DETECTION_BAND is not supported/],
-    ['RATE(m1)', /RATE is not supported/],
+    ['STDDEV(m1)', /STDDEV is not supported/],
     ['FILL(m1, REPEAT)', /REPEAT\) depends on the edges/],
     ['m1 +', /ends too early/],
     ['m1 $ 2', /cannot read/],

@@ -23,7 +23,7 @@ function firstAlarm(r: ScenarioResult, suffix: string): number | undefined {
 const minutes = (n: number, f: (m: number) => number | null) => Array.from({ length: n }, (_, m) => f(m));
 
 describe('provisioned concurrency alarms in the simulator', () => {
-  test('traffic outgrows the provisioned environments: high utilization and spillover alarm within 3 minutes', () => {
+  test('traffic outgrows the provisioned environments: high utilization within 4 minutes, a sustained 40 % spillover within 10', () => {
     const onset = 30;
     const r = simulator.simulate({
       name: 'provisioned concurrency outgrown',
@@ -33,11 +33,25 @@ describe('provisioned concurrency alarms in the simulator', () => {
       series: [
         { namespace: 'AWS/Lambda', metricName: 'ProvisionedConcurrencyUtilization', dimensions: alias, data: minutes(60, m => m < onset ? 0.5 : 1) },
         { namespace: 'AWS/Lambda', metricName: 'ProvisionedConcurrencySpilloverInvocations', dimensions: alias, data: minutes(60, m => m < onset ? 0 : 40) },
+        { namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions: alias, data: minutes(60, m => m < onset ? 60 : 100) },
       ],
     });
-    expect(firstAlarm(r, '/ProvisionedConcurrencySpillover')).toBe(onset + 2);
-    expect(firstAlarm(r, '/ProvisionedConcurrencyHigh')).toBe(onset + 3);
+    // 2 of 2 five-minute windows above 10 %: the older one passes 10 % with its first spilled minute (+1 of delay)
+    expect(firstAlarm(r, '/ProvisionedConcurrencySpillover')).toBe(onset + 7);
+    expect(firstAlarm(r, '/ProvisionedConcurrencyHigh')).toBe(onset + 4);
     expect(r.falseAlarms).toBe(0);
+  });
+
+  test('a healthy burst that spills a few calls for two minutes does not fire the spillover alarm', () => {
+    const r = simulator.simulate({
+      name: 'burst',
+      minutes: 60,
+      series: [
+        { namespace: 'AWS/Lambda', metricName: 'ProvisionedConcurrencySpilloverInvocations', dimensions: alias, data: minutes(60, m => m === 30 || m === 31 ? 15 : 0) },
+        { namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions: alias, data: minutes(60, m => m === 30 || m === 31 ? 100 : 60) },
+      ],
+    });
+    expect(firstAlarm(r, '/ProvisionedConcurrencySpillover')).toBeUndefined();
   });
 
   test('a day of idle environments (no utilization data at all while idle) alarms after 24 hours; a busy day does not', () => {
@@ -48,7 +62,8 @@ describe('provisioned concurrency alarms in the simulator', () => {
       onsetMinute: 0,
       series: [{ namespace: 'AWS/Lambda', metricName: 'ProvisionedConcurrencyUtilization', dimensions: alias, data: minutes(day + 60, m => m % 180 === 0 ? 0.05 : null) }],
     });
-    expect(firstAlarm(idle, '/ProvisionedConcurrencyIdle')).toBe(day);
+    // 24 full hours, evaluated a minute after the last one ends (ingestion delay)
+    expect(firstAlarm(idle, '/ProvisionedConcurrencyIdle')).toBe(day + 1);
     const busy = simulator.simulate({
       name: 'busy day',
       minutes: day + 60,
@@ -60,6 +75,6 @@ describe('provisioned concurrency alarms in the simulator', () => {
 
   test('a day without any invocation (no utilization data at all) alarms after 24 hours, not at once', () => {
     const r = simulator.simulate({ name: 'no traffic', minutes: 2 * 24 * 60, series: [] });
-    expect(firstAlarm(r, '/ProvisionedConcurrencyIdle')).toBe(24 * 60);
+    expect(firstAlarm(r, '/ProvisionedConcurrencyIdle')).toBe(24 * 60 + 1);
   });
 });

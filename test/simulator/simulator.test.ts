@@ -31,7 +31,9 @@ function build(pathMetadata = false) {
 }
 
 const built = build();
-const simulator = new AlarmSimulator(built.template);
+// the evaluation's mechanics, without ingestion delay (tested on its own below)
+const NO_DELAY = { metricDelayMinutes: 0, logDelayMinutes: 0 };
+const simulator = new AlarmSimulator(built.template, NO_DELAY);
 const fnRef = `\${${built.fnId}}`;
 
 function alarm(r: ScenarioResult, suffix: string) {
@@ -58,9 +60,9 @@ describe('metric alarms of our constructs', () => {
     expect(r.falseAlarms).toBe(0);
   });
 
-  test('no traffic: the error rate has no data points and notBreaching keeps it OK', () => {
+  test('no traffic: the error rate has no data points and stays INSUFFICIENT_DATA (missing data is missing)', () => {
     const r = simulator.simulate({ minutes: 10, series: [lambda('Errors', [1, 1, 1])] });
-    expect(alarm(r, '/ErrorRate').finalState).toBe(SimulatedAlarmState.OK);
+    expect(alarm(r, '/ErrorRate').finalState).toBe(SimulatedAlarmState.INSUFFICIENT_DATA);
     expect(alarm(r, '/ErrorRate').firstAlarmMinute).toBeUndefined();
   });
 
@@ -114,7 +116,7 @@ describe('metric alarms of our constructs', () => {
       },
     };
     const series = [{ namespace: 'AWS/DynamoDB', metricName: 'ReadThrottleEvents', dimensions: { TableName: `\${${built.tableId}}` }, data: [_, 5, 5, 5] }];
-    const r = new AlarmSimulator(raw).simulate({ minutes: 30, series });
+    const r = new AlarmSimulator(raw, NO_DELAY).simulate({ minutes: 30, series });
     const rawAlarm = alarm(r, 'raw');
     expect(rawAlarm.notes.join()).toMatch(/always ignore missing data/);
     expect(rawAlarm.finalState).toBe('ALARM');
@@ -137,7 +139,7 @@ describe('composite alarms', () => {
 
   test('a rule naming an alarm the template lacks is reported', () => {
     const t = { Resources: { C: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmName: 'c', AlarmRule: 'ALARM(nope) OR TRUE' } } } };
-    const r = new AlarmSimulator(t).simulate({ minutes: 5 });
+    const r = new AlarmSimulator(t, NO_DELAY).simulate({ minutes: 5 });
     expect(r.alarms[0].evaluable).toBe(false);
     expect(r.alarms[0].unevaluableReason).toMatch(/refers to nope/);
   });
@@ -149,7 +151,7 @@ describe('composite alarms', () => {
         F: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmName: 'f', AlarmRule: 'NOT (TRUE AND FALSE) AND FALSE' } },
       },
     };
-    const r = new AlarmSimulator(t).simulate({ minutes: 5 });
+    const r = new AlarmSimulator(t, NO_DELAY).simulate({ minutes: 5 });
     expect(r.alarms.map(a => a.finalState)).toEqual(['ALARM', 'OK']);
   });
 });
@@ -157,7 +159,7 @@ describe('composite alarms', () => {
 describe('naming resources in scenarios', () => {
   test('by construct path (aws:cdk:path metadata), with or without the stack name', () => {
     const withPaths = build(true);
-    const sim = new AlarmSimulator(withPaths.template);
+    const sim = new AlarmSimulator(withPaths.template, NO_DELAY);
     for (const name of ['${Fn}', '${TestStack/Fn}', '${TestStack/Fn/Resource}', `\${${withPaths.fnId}}`]) {
       const r = sim.simulate({ minutes: 4, series: [lambda('Throttles', [0, 2, 2, 2], name)] });
       expect(alarm(r, '/Throttles').firstAlarmMinute).toBe(3);
@@ -187,7 +189,7 @@ describe('naming resources in scenarios', () => {
         },
       },
     };
-    const sim = new AlarmSimulator(t);
+    const sim = new AlarmSimulator(t, NO_DELAY);
     const run = (name: string) => sim.simulate({ minutes: 2, series: [{ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', dimensions: { QueueName: name }, data: [20, 20] }] });
     expect(run('${Q}').alarms[0].firstAlarmMinute).toBe(1);
     expect(run('${Q.QueueName}').alarms[0].firstAlarmMinute).toBe(1);
@@ -222,10 +224,10 @@ describe('what cannot be evaluated is reported, never guessed', () => {
       Statistic: undefined,
       Period: undefined,
       Metrics: [
-        { Id: 'e1', Expression: 'RATE(m1)' },
+        { Id: 'e1', Expression: 'STDDEV(m1)' },
         { Id: 'm1', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors' }, Period: 60, Stat: 'Sum' } },
       ],
-    }, /RATE is not supported/],
+    }, /STDDEV is not supported/],
     ['a high-resolution period', { Period: 10 }, /whole minutes/],
     ['SERVICE_QUOTA without a quota in the scenario', {
       Namespace: undefined,
@@ -238,14 +240,14 @@ describe('what cannot be evaluated is reported, never guessed', () => {
       ],
     }, /needs the quota/],
   ])('%s', (_name, props, reason) => {
-    const r = new AlarmSimulator(alarmWith(props)).simulate({ minutes: 3, series: [] });
+    const r = new AlarmSimulator(alarmWith(props), NO_DELAY).simulate({ minutes: 3, series: [] });
     expect(r.alarms[0].evaluable).toBe(false);
     expect(r.alarms[0].unevaluableReason).toMatch(reason);
   });
 
   test('precomputed percentiles cannot be combined over a 5-minute period', () => {
     const t = alarmWith({ MetricName: 'Duration', Statistic: undefined, ExtendedStatistic: 'p99', Period: 300 });
-    const r = new AlarmSimulator(t).simulate({ minutes: 5, series: [{ namespace: 'AWS/Lambda', metricName: 'Duration', data: [{ percentiles: { p99: 5 } }] }] });
+    const r = new AlarmSimulator(t, NO_DELAY).simulate({ minutes: 5, series: [{ namespace: 'AWS/Lambda', metricName: 'Duration', data: [{ percentiles: { p99: 5 } }] }] });
     expect(r.alarms[0].unevaluableReason).toMatch(/cannot be combined/);
   });
 
@@ -253,14 +255,90 @@ describe('what cannot be evaluated is reported, never guessed', () => {
     const t = alarmWith({ MetricName: 'Duration', Statistic: undefined, ExtendedStatistic: 'p99', Threshold: 100, EvaluateLowSampleCountPercentile: 'ignore' });
     const few = { values: [500], counts: [10] };
     const many = { values: [500], counts: [1000] };
-    const r = new AlarmSimulator(t).simulate({ minutes: 3, series: [{ namespace: 'AWS/Lambda', metricName: 'Duration', data: [few, few, many] }] });
+    const r = new AlarmSimulator(t, NO_DELAY).simulate({ minutes: 3, series: [{ namespace: 'AWS/Lambda', metricName: 'Duration', data: [few, few, many] }] });
     expect(r.alarms[0].changes.map(c => [c.minute, c.toState])).toEqual([[3, 'ALARM']]);
   });
 
-  test('5-minute periods aggregate the minutes of each period', () => {
+  test('5-minute periods slide: evaluated every minute over the last 5 minutes (the default SlidingWindow)', () => {
     const t = alarmWith({ Period: 300, EvaluationPeriods: 1, Threshold: 4 });
-    const r = new AlarmSimulator(t).simulate({ minutes: 10, series: [{ namespace: 'AWS/Lambda', metricName: 'Errors', data: [1, 1, 1, 1, 1, 1, 0, 0, 0, 0] }] });
+    const r = new AlarmSimulator(t, NO_DELAY).simulate({ minutes: 10, series: [{ namespace: 'AWS/Lambda', metricName: 'Errors', data: [1, 1, 1, 1, 1, 1, 0, 0, 0, 0] }] });
+    // the first evaluation is at the end of the first full period; minutes 0-4 and 1-5 sum to 5, 2-6 to 4
+    expect(r.alarms[0].changes.map(c => [c.minute, c.toState])).toEqual([[5, 'ALARM'], [7, 'OK']]);
+  });
+
+  test('a WallClockWindow evaluates clock-aligned periods only', () => {
+    const t = alarmWith({ Period: 300, EvaluationPeriods: 1, Threshold: 4, EvaluationWindow: { WallClockWindow: {} } });
+    const r = new AlarmSimulator(t, NO_DELAY).simulate({ minutes: 10, series: [{ namespace: 'AWS/Lambda', metricName: 'Errors', data: [1, 1, 1, 1, 1, 1, 0, 0, 0, 0] }] });
     expect(r.alarms[0].changes.map(c => [c.minute, c.toState])).toEqual([[5, 'ALARM'], [10, 'OK']]);
+  });
+
+  test('an onset at any minute is seen within a minute by a sliding 5-minute alarm, up to 5 minutes later by a wall-clock one', () => {
+    const sliding = alarmWith({ Period: 300, EvaluationPeriods: 1, Threshold: 0 });
+    const clock = alarmWith({ Period: 300, EvaluationPeriods: 1, Threshold: 0, EvaluationWindow: { WallClockWindow: {} } });
+    for (let onset = 5; onset < 10; onset++) {
+      const data = Array.from({ length: 20 }, (_x, i) => i >= onset ? 1 : 0);
+      const first = (t: unknown) => new AlarmSimulator(t, NO_DELAY).simulate({ minutes: 20, series: [{ namespace: 'AWS/Lambda', metricName: 'Errors', data }] }).alarms[0].firstAlarmMinute! - onset;
+      expect(first(sliding)).toBe(1);
+      expect(first(clock)).toBe(10 - onset);
+    }
+  });
+});
+
+/** A template of one alarm on AWS/Lambda Errors (Sum, 1 minute, > 0), with props overridden. */
+function bareAlarm(props: object) {
+  return {
+    Resources: {
+      A: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: { AlarmName: 'a', Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, ...props },
+      },
+    },
+  };
+}
+
+describe('ingestion delay', () => {
+  test('AWS metrics are evaluated a minute after their minute by default; metrics from logs two', () => {
+    const invocations = new Array(20).fill(100);
+    const errors = invocations.map((_x, i) => i >= 10 ? 30 : 0);
+    const r = new AlarmSimulator(built.template).simulate({ minutes: 20, onsetMinute: 10, series: [lambda('Invocations', invocations), lambda('Errors', errors)] });
+    expect(alarm(r, '/ErrorRate').firstAlarmMinute).toBe(13);
+    const logs = [{ logGroup: `\${${built.logGroupId}}`, events: [10, 11].map(minute => ({ minute, message: { type: 'platform.report', record: { status: 'timeout', metrics: { durationMs: 10000, maxMemoryUsedMB: 100, memorySizeMB: 1024 } } } })) }];
+    const timeouts = new AlarmSimulator(built.template).simulate({ minutes: 20, onsetMinute: 10, logs });
+    expect(alarm(timeouts, '/Timeouts').firstAlarmMinute).toBe(12 + 2);
+    expect(new AlarmSimulator(built.template, NO_DELAY).simulate({ minutes: 20, onsetMinute: 10, logs }).alarms.find(a => a.alarmName.endsWith('/Timeouts'))!.firstAlarmMinute).toBe(12);
+  });
+
+  test('delays are whole minutes >= 0', () => {
+    expect(() => new AlarmSimulator(built.template, { metricDelayMinutes: -1 })).toThrow('metricDelayMinutes is -1; allowed is a whole number >= 0');
+  });
+});
+
+describe('percentile rules', () => {
+  test('no percentile of a period with a negative value (CloudWatch computes none): no data point', () => {
+    const t = bareAlarm({ MetricName: 'Duration', Statistic: undefined, ExtendedStatistic: 'p99', Threshold: 0, TreatMissingData: 'notBreaching' });
+    const r = new AlarmSimulator(t, NO_DELAY).simulate({ minutes: 3, series: [{ namespace: 'AWS/Lambda', metricName: 'Duration', data: [{ values: [-5, 10], counts: [1, 100] }, { values: [10], counts: [100] }] }] });
+    // minute 0 has no p99 (missing, not breaching); minute 1 has one
+    expect(r.alarms[0].changes.map(c => [c.minute, c.toState])).toEqual([[1, 'OK'], [2, 'ALARM']]);
+  });
+
+  test('low sample count "ignore": p0 and p100 are always evaluated', () => {
+    const t = bareAlarm({ MetricName: 'Duration', Statistic: undefined, ExtendedStatistic: 'p100', Threshold: 100, EvaluateLowSampleCountPercentile: 'ignore' });
+    const r = new AlarmSimulator(t, NO_DELAY).simulate({ minutes: 1, series: [{ namespace: 'AWS/Lambda', metricName: 'Duration', data: [{ values: [500], counts: [1] }] }] });
+    expect(r.alarms[0].changes.map(c => [c.minute, c.toState])).toEqual([[1, 'ALARM']]);
+  });
+
+  test('low sample count "ignore" applies to percentiles inside metric math too', () => {
+    const t = bareAlarm({
+      Namespace: undefined, MetricName: undefined, Statistic: undefined, Period: undefined, EvaluateLowSampleCountPercentile: 'ignore', Threshold: 100,
+      Metrics: [
+        { Id: 'e1', Expression: 'FILL(m1, 0)' },
+        { Id: 'm1', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Duration' }, Period: 60, Stat: 'p99' } },
+      ],
+    });
+    const few = { values: [500], counts: [5] };
+    const many = { values: [500], counts: [1000] };
+    const r = new AlarmSimulator(t, NO_DELAY).simulate({ minutes: 3, series: [{ namespace: 'AWS/Lambda', metricName: 'Duration', data: [few, few, many] }] });
+    expect(r.alarms[0].changes.map(c => [c.minute, c.toState])).toEqual([[3, 'ALARM']]);
   });
 });
 
@@ -279,14 +357,30 @@ describe('CLI', () => {
       expect(main(['simulate', '--template', template, '--scenario', scenario], s => out.push(s))).toBe(0);
       const text = out.join('\n');
       expect(text).toMatch(/Scenario: throttled \(6 minutes, onset at minute 2\)/);
-      expect(text).toMatch(/ALARM {2}TestStack\/Fn\/Throttles: \+2 min/);
-      expect(text).toMatch(/detected: \+2 min after onset/);
+      // one minute of ingestion delay by default
+      expect(text).toMatch(/ALARM {2}TestStack\/Fn\/Throttles: \+3 min/);
+      expect(text).toMatch(/detected: \+3 min after onset/);
       expect(text).toMatch(/Scenario: quiet \(6 minutes, baseline\)\n {2}no alarm fired\n {2}false alarms: 0 \(0 per week\)/);
       const json: string[] = [];
       main(['simulate', '--template', template, '--scenario', scenario, '--json'], s => json.push(s));
-      expect(JSON.parse(json[0])[0].detectionMinutes).toBe(2);
+      expect(JSON.parse(json[0])[0].detectionMinutes).toBe(3);
       expect(main(['simulate', '--template', template], () => undefined)).toBe(2);
       expect(main(['help'], () => undefined)).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an alarm that cannot be evaluated: a clear line, and exit code 3', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-cli-'));
+    try {
+      const template = path.join(dir, 'template.json');
+      const scenario = path.join(dir, 'scenario.json');
+      fs.writeFileSync(template, JSON.stringify(bareAlarm({ ThresholdMetricId: 'ad1' })));
+      fs.writeFileSync(scenario, JSON.stringify({ name: 'quiet', minutes: 5 }));
+      const out: string[] = [];
+      expect(main(['simulate', '--template', template, '--scenario', scenario], s => out.push(s))).toBe(3);
+      expect(out.join('\n')).toMatch(/NOT EVALUATED: 1 of 1 alarms could not be evaluated; the detections and false alarms above do not include them\./);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

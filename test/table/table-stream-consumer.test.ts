@@ -57,9 +57,14 @@ describe('fn.consumeTableStream with the defaults', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Projector/OrdersStream/FailedRecords',
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProjectorOrdersStreamFailureQueue'), 'QueueName'] } }],
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'DIFF(FILL(visible, 0))' }),
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProjectorOrdersStreamFailureQueue'), 'QueueName'] } }] },
+          }),
+        }),
+      ]),
       Threshold: 0,
     });
   });

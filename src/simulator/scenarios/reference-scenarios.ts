@@ -14,6 +14,8 @@ export interface Frame {
   projector: FunctionMinute;
   notifier: FunctionMinute;
   legacy: FunctionMinute;
+  /** The hourly job: one invocation on the hour, none in the other minutes. */
+  hourly: FunctionMinute;
   errors4xx: number;
   extra5xx: number;
   jobs: QueueMinute;
@@ -42,8 +44,15 @@ export interface TableMinute {
 export interface GeneratorOptions {
   /** PRNG seed: the same seed gives the same scenario. @default 1 */
   readonly seed?: number;
-  /** Start of the scenario (UTC, on a whole hour). @default 2024-01-01T07:00:00Z for incidents */
+  /**
+   * Start of the scenario (UTC, on a whole minute: the onset falls 180 minutes later, or at the
+   * first affected hourly run after that). @default 2024-01-01T07:00:00Z for incidents
+   */
   readonly start?: string;
+  /** The shape of traffic: diurnal (default) or steady around the clock. */
+  readonly traffic?: 'diurnal' | 'steady';
+  /** Multiplies every function's traffic (0.02: a low-traffic service). @default 1 */
+  readonly trafficScale?: number;
 }
 
 const HOUR = 60;
@@ -79,10 +88,13 @@ function quietQueue(rng: Random, arrivals: number): QueueMinute {
 export function simulateApp(name: string, minutes: number, refs: ReferenceAppRefs, options: GeneratorOptions & { description?: string },
   change?: (f: Frame, rng: Random, b: ScenarioBuilder) => void): ScenarioBuilder {
   const rng = new Random(options.seed ?? 1);
+  // the hourly job draws from its own stream, so that adding it left the other series as they were
+  const jobRng = new Random((options.seed ?? 1) + 7919);
   const start = options.start ?? INCIDENT_START;
   const b = new ScenarioBuilder(name, minutes, { start, description: options.description });
   const emit = new Emitter(b, rng, refs);
-  const traffic = new Traffic(rng, Date.parse(start) / 60_000);
+  const jobEmit = new Emitter(b, jobRng, refs);
+  const traffic = new Traffic(rng, Date.parse(start) / 60_000, 2, options.traffic, options.trafficScale);
   const startMinute = Date.parse(start) / 60_000;
   b.quota('AWS/Lambda', 'ConcurrentExecutions', refs.accountQuota);
   let codeStorage = 42;
@@ -107,6 +119,7 @@ export function simulateApp(name: string, minutes: number, refs: ReferenceAppRef
       projector: fnMinute(rng, rng.poisson(Math.min(30, writes * 0.8)), 150, 0.4, 160),
       notifier: fnMinute(rng, rng.poisson(20 * load), 120, 0.4, 150),
       legacy: fnMinute(rng, rng.poisson(5 * load), 90, 0.4, 140),
+      hourly: fnMinute(jobRng, (startMinute + m) % HOUR === 0 ? 1 : 0, 4000, 0.2, 180),
       errors4xx: rng.binomial(requests, 0.01),
       extra5xx: 0,
       jobs: quietQueue(rng, jobsArrivals),
@@ -129,6 +142,7 @@ export function simulateApp(name: string, minutes: number, refs: ReferenceAppRef
     }
     change?.(frame, rng, b);
     write(emit, refs, frame);
+    jobEmit.fn(refs.hourly, m, frame.hourly);
   }
   return b;
 }
@@ -163,7 +177,7 @@ function write(emit: Emitter, refs: ReferenceAppRefs, f: Frame): void {
   emit.fnIteratorAge(refs.projector, m, f.projector.invocations > 0 ? f.iteratorAgeMs : undefined);
   emit.table(refs.orders, m, { ...f.orders, provisionedRcu: refs.ordersReadCapacity, provisionedWcu: refs.ordersWriteCapacity });
   emit.table(refs.events, m, f.events);
-  const fns = [f.api, f.exportFn, f.worker, f.reporter, f.projector, f.notifier, f.legacy];
+  const fns = [f.api, f.exportFn, f.worker, f.reporter, f.projector, f.notifier, f.legacy, f.hourly];
   const concurrent = fns.reduce((s, x) => s + x.concurrency, 0);
   const unreserved = concurrent - f.reporter.concurrency;
   emit.account(m, concurrent, f.claimedOverride ?? unreserved + refs.reporterReserved);
@@ -180,6 +194,38 @@ export function healthyBaseline(refs: ReferenceAppRefs, options: GeneratorOption
   }).build();
 }
 
+/** The healthy workloads the detection benchmark counts false alarms on. */
+export type HealthyWorkload = 'diurnal' | 'steady' | 'low traffic' | 'batch bursts';
+
+/**
+ * A healthy week of one workload: `diurnal` (healthyBaseline); `steady` (0.6 of the peak around the
+ * clock); `low traffic` (2 % of the diurnal traffic, so most functions see a few invocations an
+ * hour, with the same rare single errors per invocation); `batch bursts` (diurnal, and every 2
+ * hours 300 jobs arrive at once and are drained in about 4 minutes by up to 40 workers).
+ */
+export function healthyWorkload(refs: ReferenceAppRefs, workload: HealthyWorkload, options: GeneratorOptions & { days?: number } = {}): ScenarioJson {
+  if (workload === 'diurnal') return healthyBaseline(refs, options);
+  const days = options.days ?? 7;
+  const settings: GeneratorOptions = workload === 'steady' ? { traffic: 'steady' } : workload === 'low traffic' ? { trafficScale: 0.02 } : {};
+  let backlog = 0;
+  let age = 0;
+  return simulateApp(`healthy ${workload} (${days} days, seed ${options.seed ?? 1})`, days * 1440, refs, {
+    start: '2024-01-01T00:00:00Z',
+    ...settings,
+    ...options,
+    description: `A healthy week: ${workload}.`,
+  }, workload !== 'batch bursts' ? undefined : (f, rng) => {
+    const burst = f.m % 120 === 30 ? 300 : 0;
+    if (burst === 0 && backlog === 0) return;
+    const arrivals = f.jobs.sent + burst;
+    const processed = Math.min(backlog + arrivals, 80 + rng.poisson(5));
+    backlog += arrivals - processed;
+    age = backlog > 0 ? age + 60 : 0;
+    f.worker = { ...f.worker, invocations: processed, concurrency: Math.min(40, Math.ceil(processed / 2)), memory: [[270, processed]], errors: rng.binomial(processed, 1e-4) };
+    f.jobs = { sent: arrivals, deleted: processed, visible: backlog, ageSeconds: age, dlqVisible: 0 };
+  }).build();
+}
+
 type Incident = (refs: ReferenceAppRefs, options?: GeneratorOptions) => ScenarioJson;
 
 /** The resources each incident affects: only alarms on them count as detecting it. */
@@ -193,7 +239,7 @@ const AFFECTED: { [name: string]: (r: ReferenceAppRefs) => string[] } = {
   'recursive loop': r => [r.worker.fn, r.jobs.queue],
   'code storage filling up': () => ['ACCOUNT'],
   'code storage poller failing': r => ['ACCOUNT', r.poller],
-  'async events failing': r => [r.notifier.fn],
+  'async events failing': r => [r.notifier.fn, r.notifier.failureQueue!],
   'failure destination unreachable': r => [r.notifier.fn],
   'dead-letter queue unreachable': r => [r.legacy.fn],
   'poison stream record': r => [r.projector.fn, r.projectorFailureQueue],
@@ -201,6 +247,15 @@ const AFFECTED: { [name: string]: (r: ReferenceAppRefs) => string[] } = {
   'on-demand maximum throughput reached': r => [r.events, r.notifier.fn],
   'write capacity nearly exhausted': r => [r.orders],
   'slow API endpoint': r => [r.export.fn, r.apiName],
+  'hourly job failing': r => [r.hourly.fn, r.hourly.failureQueue!],
+  'hourly job failing once': r => [r.hourly.fn, r.hourly.failureQueue!],
+  'API low-rate errors': r => [r.api.fn, r.apiName],
+  'API slow burn': r => [r.api.fn, r.apiName],
+  'slow dependency': r => [r.api.fn, r.apiName],
+  'API traffic stops': r => [r.api.fn, r.export.fn, r.apiName],
+  'hourly job stops': r => [r.hourly.fn],
+  'capped consumer': r => [r.worker.fn, r.jobs.queue],
+  'poison messages': r => [r.worker.fn, r.jobs.queue, r.jobs.dlq],
 };
 
 function incident(name: string, description: string, minutes: number, refs: ReferenceAppRefs, options: GeneratorOptions,
@@ -358,6 +413,7 @@ export const destinationUnreachable: Incident = (refs, options = {}) => asyncInc
 
 function asyncIncident(name: string, destinationBroken: boolean, refs: ReferenceAppRefs, options: GeneratorOptions): ScenarioJson {
   const events: number[] = [];
+  let queued = 0;
   return incident(name, `Every asynchronous invocation of the notifier fails (an expired credential); Lambda retries twice (after about 1 and 2 minutes) and then sends the event to the on-failure destination${destinationBroken ? ', whose queue policy no longer allows it' : ''}.`,
     240, refs, options, (f, rng) => {
       events[f.m] = f.notifier.invocations;
@@ -366,7 +422,8 @@ function asyncIncident(name: string, destinationBroken: boolean, refs: Reference
       const retries = (t >= 1 ? events[f.m - 1] : 0) + (t >= 3 ? events[f.m - 3] : 0);
       const dropped = t >= 3 ? events[f.m - 3] : 0;
       const n = f.notifier.invocations + retries;
-      f.notifier = { ...f.notifier, invocations: n, errors: n, memory: [[150, n]], asyncDropped: dropped, destinationFailures: destinationBroken ? dropped : 0 };
+      if (!destinationBroken) queued += dropped;
+      f.notifier = { ...f.notifier, invocations: n, errors: n, memory: [[150, n]], asyncDropped: dropped, destinationFailures: destinationBroken ? dropped : 0, failureQueueVisible: queued };
       f.events = { ...f.events, writeWcu: 0 };
       void rng;
     });
@@ -455,10 +512,134 @@ export const codeStorageFilling: Incident = (refs, options = {}) => {
 };
 
 /** The code storage poller fails from minute 180 (its role lost a permission). */
-export const codeStoragePollerFailing: Incident = (refs, options = {}) =>
-  incident('code storage poller failing', 'From 10:00 every hourly poll of the code storage monitor fails (AccessDenied): no storage metrics are written.', 600, refs, options, f => {
-    if (f.poll && f.m >= ONSET) f.poll.failed = true;
-  }, ONSET + 7);
+export const codeStoragePollerFailing: Incident = (refs, options = {}) => {
+  let first: number | undefined;
+  return incident('code storage poller failing', 'From 10:00 every hourly poll of the code storage monitor fails (AccessDenied): no storage metrics are written.', 600, refs, options, f => {
+    if (f.poll && f.m >= ONSET) {
+      first ??= f.m;
+      f.poll.failed = true;
+    }
+  }, () => first);
+};
+
+/** A job invoked once an hour (without retries) fails on every run from 10:00: one failed invocation an hour. */
+export const hourlyJobFailing: Incident = (refs, options = {}) => {
+  let queued = 0;
+  let first: number | undefined;
+  return incident('hourly job failing', 'The hourly job (one invocation on the hour, retries off) fails on every run from 10:00 (a broken dependency): one failed invocation an hour, nothing in between; each failed event goes to its failure queue.', 360, refs, options, f => {
+    if (f.m >= ONSET && f.hourly.invocations > 0) {
+      first ??= f.m;
+      queued += f.hourly.invocations;
+      f.hourly = { ...f.hourly, errors: f.hourly.invocations };
+    }
+    f.hourly.failureQueueVisible = queued;
+  }, () => first);
+};
+
+/** The hourly job fails once (its first run from 10:00) and succeeds before and after. */
+export const hourlyJobFailingOnce: Incident = (refs, options = {}) => {
+  let failed: number | undefined;
+  return incident('hourly job failing once', 'The first run of the hourly job from 10:00 fails (one failed invocation, no retry); the runs before and after succeed.', 360, refs, options, f => {
+    if (failed === undefined && f.m >= ONSET && f.hourly.invocations > 0) {
+      failed = f.m;
+      f.hourly = { ...f.hourly, errors: 1 };
+    }
+    if (failed !== undefined) f.hourly.failureQueueVisible = 1;
+  }, () => failed);
+};
+
+/**
+ * Poison messages: every 20 minutes a message arrives that the worker can never process. It fails
+ * on each receive (every 6 minutes, the visibility timeout) and moves to the dead-letter queue
+ * after the 5th; the other jobs succeed.
+ */
+export const poisonMessages: Incident = (refs, options = {}) => {
+  const poisonAt = [ONSET, ONSET + 20, ONSET + 40];
+  let dead = 0;
+  return incident('poison messages', 'Three poison messages, 20 minutes apart, reach the jobs queue: each fails on all 5 receives (6 minutes apart) and moves to the dead-letter queue; every other job succeeds.', 300, refs, options, f => {
+    if (f.m < ONSET) return;
+    const receives = poisonAt.filter(t => f.m >= t && (f.m - t) % 6 === 0 && f.m - t <= 24).length;
+    dead += poisonAt.filter(t => f.m - t === 24).length;
+    f.worker = { ...f.worker, invocations: f.worker.invocations + receives, errors: f.worker.errors + receives };
+    f.jobs = { ...f.jobs, sent: f.jobs.sent + poisonAt.filter(t => t === f.m).length, deleted: f.jobs.deleted, dlqVisible: dead };
+  });
+};
+
+/**
+ * A consumer capped at 2 concurrent batches while producers triple: the oldest message ages about
+ * 20 s a minute from the start, far below the 300 s backpressure threshold for a quarter of an hour.
+ */
+export const cappedConsumer: Incident = (refs, options = {}) => {
+  let backlog = 0;
+  return incident('capped consumer', 'Jobs arrive at three times the usual rate; the worker\'s event source mapping is capped at 2 concurrent batches (processing 1.5 times the usual rate): the backlog grows and its oldest message ages about 20 s a minute.', 300, refs, options, (f, rng) => {
+    if (f.m < ONSET) return;
+    const t = f.m - ONSET + 1;
+    const usual = Math.max(1, f.jobs.sent);
+    const arrivals = rng.poisson(3 * usual);
+    const processed = Math.min(backlog + arrivals, Math.round(1.5 * usual));
+    backlog += arrivals - processed;
+    f.worker = { ...f.worker, invocations: processed, concurrency: 2, memory: [[270, processed]] };
+    f.jobs = { sent: arrivals, deleted: processed, visible: backlog, ageSeconds: 20 * t + rng.next() * 5, dlqVisible: 0 };
+  });
+};
+
+/** The API at 50 requests per second all day (its function's share), for the error-budget scenarios. */
+function busyApi(f: Frame, rng: Random): void {
+  const n = rng.poisson(3000);
+  f.api = { ...f.api, invocations: n, errors: rng.binomial(n, 1e-4), concurrency: Math.ceil(n / 60 * 0.06 * 1.5) + 1, memory: [[200, n]] };
+}
+
+/** 2 % of the API's requests fail at 50 requests per second: below every error-rate threshold, 20 times the budget of 99.9 %. */
+export const apiLowRateErrors: Incident = (refs, options = {}) =>
+  incident('API low-rate errors', 'At 50 requests per second, 2 % of the API\'s requests fail with 5XX from minute 180 (a bad instance of a dependency): about 60 failed requests a minute, below every 5 % error-rate threshold.', 300, refs, options, (f, rng) => {
+    busyApi(f, rng);
+    if (f.m >= ONSET) f.api.errors += rng.binomial(f.api.invocations, 0.02);
+  });
+
+/** 0.4 % of the API's requests fail for hours: 4 times the budget of 99.9 %, below the fast burn. */
+export const apiSlowBurn: Incident = (refs, options = {}) =>
+  incident('API slow burn', 'At 50 requests per second, 0.4 % of the API\'s requests fail with 5XX from minute 60 for 8 hours (one of 250 calls to a flaky dependency): 4 times the error budget of 99.9 %.', 600, refs, options, (f, rng) => {
+    busyApi(f, rng);
+    if (f.m >= 60) f.api.errors += rng.binomial(f.api.invocations, 0.004);
+  }, 60);
+
+/** A dependency of the API function slows down tenfold: p99 climbs from about 200 ms to 2 s, far below the 5 s timeout. */
+export const slowDependency: Incident = (refs, options = {}) =>
+  incident('slow dependency', 'From minute 180 a downstream call of the API function takes ten times as long (median 60 ms to 600 ms): its p99 climbs from about 200 ms to 2 s, far below its 5 s timeout and the 29 s integration timeout.', 300, refs, options, (f, rng) => {
+    if (f.m < ONSET) return;
+    const n = f.api.invocations;
+    f.api = { ...f.api, medianMs: 600, concurrency: Math.ceil(n / 60 * 0.6 * 1.5) + 1 };
+    void rng;
+  });
+
+/** The API's traffic stops (a routing change sends every request elsewhere). */
+export const apiTrafficStops: Incident = (refs, options = {}) =>
+  incident('API traffic stops', 'From minute 180 no request reaches the orders API (a DNS change points clients elsewhere): no errors anywhere, only silence.', 300, refs, options, f => {
+    if (f.m < ONSET) return;
+    f.api = { ...f.api, invocations: 0, errors: 0, coldStarts: 0, concurrency: 0, memory: [] };
+    f.exportFn = { ...f.exportFn, invocations: 0, errors: 0, coldStarts: 0, concurrency: 0, memory: [] };
+    f.errors4xx = 0;
+  });
+
+/** The hourly job's schedule is disabled: it stops running, nothing fails. */
+export const hourlyJobStops: Incident = (refs, options = {}) => {
+  let lastRun: number | undefined;
+  return incident('hourly job stops', 'The hourly job\'s schedule is disabled by a deployment after its first run from 10:00: it never runs again, and nothing fails. The onset is the first missed run.', 360, refs, options, f => {
+    if (lastRun === undefined && f.m >= ONSET && f.hourly.invocations > 0) { lastRun = f.m; return; }
+    if (lastRun !== undefined) f.hourly = { ...f.hourly, invocations: 0, errors: 0, coldStarts: 0, concurrency: 0, memory: [] };
+  }, () => lastRun === undefined ? undefined : lastRun + 60);
+};
+
+/**
+ * Healthy, with a blip: at 50 requests per second, 4 % of requests fail for 3 minutes (a deployment
+ * rolling over), then none. No onset: any alarm is a false alarm.
+ */
+export function apiErrorBlip(refs: ReferenceAppRefs, options: GeneratorOptions = {}): ScenarioJson {
+  return simulateApp('API error blip (healthy)', 300, refs, { ...options, description: 'At 50 requests per second, 4 % of the API\'s requests fail for 3 minutes (minutes 180-182), then none: a blip, not an incident.' }, (f, rng) => {
+    busyApi(f, rng);
+    if (f.m >= ONSET && f.m < ONSET + 3) f.api.errors += rng.binomial(f.api.invocations, 0.04);
+  }).build();
+}
 
 /** Every generated incident of the reference app, in the order of the README's table. */
 export const INCIDENTS: Array<[string, Incident]> = [
@@ -479,6 +660,15 @@ export const INCIDENTS: Array<[string, Incident]> = [
   ['onDemandMaxThroughput', onDemandMaxThroughput],
   ['ordersWritesNearCapacity', ordersWritesNearCapacity],
   ['slowExportEndpoint', slowExportEndpoint],
+  ['hourlyJobFailing', hourlyJobFailing],
+  ['hourlyJobFailingOnce', hourlyJobFailingOnce],
+  ['poisonMessages', poisonMessages],
+  ['cappedConsumer', cappedConsumer],
+  ['apiLowRateErrors', apiLowRateErrors],
+  ['apiSlowBurn', apiSlowBurn],
+  ['slowDependency', slowDependency],
+  ['apiTrafficStops', apiTrafficStops],
+  ['hourlyJobStops', hourlyJobStops],
 ];
 
 function normalCdf(z: number): number {

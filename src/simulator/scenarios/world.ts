@@ -9,6 +9,8 @@ export interface FunctionRefs {
   readonly logGroup: string;
   readonly timeoutMs: number;
   readonly memoryMb: number;
+  /** The QueueName dimension of the function's own failure queue, if it has one. */
+  readonly failureQueue?: string;
 }
 
 export interface QueueRefs {
@@ -23,8 +25,9 @@ export interface QueueRefs {
  * `apiName` in front of the `api` and `export` functions) reading a provisioned table `orders`,
  * a queue worker (`jobs` -> `worker`), a reporter with reserved concurrency (`reports` ->
  * `reporter`), a projector on the orders table's stream, an asynchronously invoked `notifier`
- * writing to an on-demand table `events`, a `legacy` function with a dead-letter queue, and the
- * account monitors (code storage poller, account concurrency).
+ * writing to an on-demand table `events`, a `legacy` function with a dead-letter queue, an `hourly`
+ * job invoked once an hour without retries, and the account monitors (code storage poller, account
+ * concurrency).
  */
 export interface ReferenceAppRefs {
   readonly apiName: string;
@@ -35,6 +38,7 @@ export interface ReferenceAppRefs {
   readonly projector: FunctionRefs;
   readonly notifier: FunctionRefs;
   readonly legacy: FunctionRefs;
+  readonly hourly: FunctionRefs;
   readonly poller: string;
   readonly jobs: QueueRefs;
   readonly reports: QueueRefs;
@@ -73,6 +77,8 @@ export interface FunctionMinute {
   asyncDropped?: number;
   destinationFailures?: number;
   deadLetterErrors?: number;
+  /** Messages waiting in the function's failure queue (its depth). */
+  failureQueueVisible?: number;
 }
 
 export interface QueueMinute {
@@ -122,7 +128,13 @@ export class Traffic {
   private burstLeft = 0;
   private burstFactor = 1;
 
-  constructor(private readonly rng: Random, private readonly startEpochMinute: number, private readonly burstsPerDay = 2) {}
+  /**
+   * @param shape diurnal: about 0.15 at night and 1 in the afternoon, lower at weekends; steady: 0.6
+   *   around the clock (noise and bursts either way)
+   * @param scale multiplies the load (0.02: a low-traffic service)
+   */
+  constructor(private readonly rng: Random, private readonly startEpochMinute: number, private readonly burstsPerDay = 2,
+    private readonly shape: 'diurnal' | 'steady' = 'diurnal', private readonly scale = 1) {}
 
   /** Load factor of a minute: about 0.15 at night and 1 in the afternoon, lower at weekends. */
   public at(minute: number): number {
@@ -138,7 +150,8 @@ export class Traffic {
       this.burstFactor = 1.4 + 0.4 * this.rng.next();
     }
     const burst = this.burstLeft > 0 ? this.burstFactor : 1;
-    return Math.max(0.05, (0.15 + 0.85 * day) * weekly * this.level * burst);
+    const base = this.shape === 'steady' ? 0.6 : (0.15 + 0.85 * day) * weekly;
+    return Math.max(0.05, base * this.level * burst) * this.scale;
   }
 }
 
@@ -161,6 +174,8 @@ export class Emitter {
       ['DestinationDeliveryFailures', s.destinationFailures], ['DeadLetterErrors', s.deadLetterErrors]] as Array<[string, number | undefined]>) {
       b.set(LAMBDA, metric, dims, m, v ? v : null);
     }
+    // an idle, empty queue publishes no metrics
+    if (f.failureQueue) b.set(SQS, 'ApproximateNumberOfMessagesVisible', { QueueName: f.failureQueue }, m, s.failureQueueVisible ? s.failureQueueVisible : null);
     // the JSON platform.report records: one per invocation, grouped by what they say
     const events: Array<{ count: number; message: unknown }> = [];
     const report = (status: string, mb: number, count: number) => events.push({
