@@ -1,6 +1,6 @@
 /**
  * Detection benchmark: our default alarms against the documented defaults of
- * serverless-plugin-aws-alerts and cdk-watchful (as alarm definitions, src/simulator/peers.ts) on
+ * serverless-plugin-aws-alerts and cdk-watchful (as alarm definitions, test/simulator/peers.ts) on
  * the same generated incidents and healthy weeks of the reference app (test/simulator/reference-app.ts),
  * with the simulator's default ingestion delays (1 minute for AWS metrics, 2 for metrics from logs).
  *
@@ -19,9 +19,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AlarmSimulator, ScenarioResult } from '../src/simulator/alarm-simulator';
-import { PEER_TOOLS, withPeerAlarms } from '../src/simulator/peers';
-import { Random } from '../src/simulator/scenarios/builder';
-import { HealthyWorkload, healthyWorkload, INCIDENTS } from '../src/simulator/scenarios/reference-scenarios';
+import { PEER_TOOLS, withPeerAlarms } from '../test/simulator/peers';
+import { Random } from '../test/simulator/scenarios/builder';
+import { HealthyWorkload, healthyWorkload, INCIDENTS } from '../test/simulator/scenarios/reference-scenarios';
 import { referenceApp } from '../test/simulator/reference-app';
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 10);

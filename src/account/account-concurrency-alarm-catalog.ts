@@ -7,6 +7,7 @@ import { AlarmCatalog } from '../core/alarm-catalog';
 export const ACCOUNT_CONCURRENCY_ALARMS: AlarmCatalog<keyof AccountConcurrencyAlarmOptions> = {
   claimedConcurrencyPercentOfQuota: {
     id: 'ClaimedConcurrencyNearQuota',
+    dashboard: true,
     catches: 'Concurrency claimed in the region (on-demand executions plus reserved and provisioned concurrency) approaches the account quota, beyond which every function without reserved concurrency is throttled.',
     // Lambda's formula for concurrency utilization (Monitoring concurrency, Lambda developer
     // guide): SERVICE_QUOTA() of the quota's usage metric, AWS/Lambda ConcurrentExecutions

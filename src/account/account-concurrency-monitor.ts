@@ -4,7 +4,7 @@ import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ACCOUNT_CONCURRENCY_ALARMS } from './account-concurrency-alarm-catalog';
 import { AccountConcurrencyAlarmOptions } from './account-concurrency-alarm-options';
-import { buildAlarms } from '../core/alarm-builder';
+import { buildAlarms } from '../alarms/alarm-builder';
 
 /**
  * Props of an AccountConcurrencyMonitor.

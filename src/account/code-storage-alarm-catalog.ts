@@ -17,6 +17,7 @@ export const CODE_STORAGE_ALARMS: AlarmCatalog<keyof CodeStorageAlarmOptions> = 
   codeStorageUsedPercent: {
     ...COMMON,
     id: 'CodeStorageNearLimit',
+    dashboard: true,
     catches: 'Lambda code storage (every published version and layer version in the region) approaches its quota; when it is full, deployments fail with CodeStorageExceededException.',
     metric: { namespace: METRIC_NAMESPACE, metricName: METRIC.usedPercent, statistic: 'Maximum' },
     comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -12,7 +12,7 @@ import { CODE_STORAGE_ALARMS, DEFAULT_POLL_INTERVAL } from './code-storage-alarm
 import { CodeStorageAlarmOptions } from './code-storage-alarm-options';
 import { ENV, METRIC, METRIC_NAMESPACE } from './code-storage-contract';
 import { CodeStoragePollerFunction } from './code-storage-poller-function';
-import { buildAlarms } from '../core/alarm-builder';
+import { buildAlarms } from '../alarms/alarm-builder';
 import { AlarmCatalog } from '../core/alarm-catalog';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
 import { createLogGroup } from '../core/log-groups';

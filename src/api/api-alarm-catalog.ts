@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { ApiAlarmOptions } from './api-alarm-options';
-import { AlarmCatalog, AlarmEntry, MetricSource } from '../core/alarm-catalog';
+import { AlarmCatalog, AlarmEntry, critical, MetricSource } from '../core/alarm-catalog';
 import { errorBudgetEntries } from '../core/error-budget';
 
 const API_GATEWAY = 'AWS/ApiGateway';
@@ -51,12 +51,13 @@ function errorRate(id: string, errors: string, requests: MetricSource, catches: 
 
 function apiAlarms(names: ApiMetricNames): AlarmCatalog<keyof ApiAlarmOptions> {
   return {
-    serverErrorRatePercent: errorRate('ServerErrorRate', names.serverErrors, names.requests,
+    serverErrorRatePercent: critical(errorRate('ServerErrorRate', names.serverErrors, names.requests,
       'The API answers a share of requests with 5XX: integration timeouts (504), failed or malformed Lambda responses (502), failing backends.',
-      5, true),
+      5, true)),
     latencyP99PercentOfTimeout: {
       ...SUSTAINED,
       id: 'LatencyNearTimeout',
+      dashboard: true,
       catches: 'The slowest requests approach the integration timeout, beyond which API Gateway cuts them off with a 504.',
       metric: { namespace: API_GATEWAY, metricName: 'Latency', statistic: 'p99' },
       comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,

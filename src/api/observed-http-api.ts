@@ -12,7 +12,7 @@ import { ApiAlarmOptions } from './api-alarm-options';
 import { ApiRules, CheckedApi, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
 import { HttpLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, httpRoutes } from './api-routes';
-import { buildAlarms } from '../core/alarm-builder';
+import { buildAlarms } from '../alarms/alarm-builder';
 import { availabilityObjective, burnRateThreshold, isErrorBudgetKey } from '../core/error-budget';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';

@@ -13,7 +13,7 @@ import { apiGatewayAccount } from './api-gateway-account';
 import { defaultApiName } from './api-naming';
 import { RestLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, restRoutes } from './api-routes';
-import { buildAlarms } from '../core/alarm-builder';
+import { buildAlarms } from '../alarms/alarm-builder';
 import { availabilityObjective, burnRateThreshold, isErrorBudgetKey } from '../core/error-budget';
 import { checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';

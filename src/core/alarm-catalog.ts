@@ -29,6 +29,17 @@ export interface LogQuery {
 /** Namespace marker: the construct derives this metric from its logs with a metric filter. */
 export const LOG_DERIVED = 'CdkObserved';
 
+/** The entry, marked critical (see AlarmEntry.critical). */
+export function critical(entry: AlarmEntry): AlarmEntry {
+  return { ...entry, critical: true };
+}
+
+/** Whether an alarm kind reads metrics the construct counts from its logs (metric filters). */
+export function readsLogs(entry: AlarmEntry): boolean {
+  const sources = entry.math ? Object.values(entry.math.metrics) : entry.metric ? [entry.metric] : [];
+  return sources.some(m => m.namespace === LOG_DERIVED);
+}
+
 /**
  * One alarm kind, as data. Builders turn entries into alarms; the README tables and the tests
  * read the same entries, so documentation and behaviour cannot drift apart.
@@ -36,6 +47,14 @@ export const LOG_DERIVED = 'CdkObserved';
 export interface AlarmEntry {
   /** Stable id: the last part of the alarm name and of the alarm's construct id. */
   readonly id: string;
+  /**
+   * The alarm says users are failing now (lost work, rejected or erroring requests, a loop, a
+   * blocked consumer): it pages, through the service-health alarm where there is one. Without it
+   * the alarm warns that a limit is near or reports cost: it notifies, it does not page.
+   */
+  readonly critical?: boolean;
+  /** Shown on the dashboard although not critical (the limits a construct runs into); critical alarms always are. */
+  readonly dashboard?: boolean;
   /** One sentence: the failure this alarm catches. */
   readonly catches: string;
   /** A single metric ... */

@@ -4,28 +4,9 @@ import { AlarmEntry } from './alarm-catalog';
 import { peekState, setState, stateOf } from './tree-state';
 import { AlarmDiagnosis } from './alarm-links';
 
-/**
- * Alarm kinds that say "users are failing now" (lost work, rejected or erroring requests, a loop
- * or a blocked consumer). Every other kind warns that a limit is near (duration against the
- * timeout, memory, capacity, quotas) or reports cost; those stay visible but do not page through
- * the service-health alarm. Keyed by the catalog entry's id.
- */
-const CRITICAL_IDS = new Set([
-  // function
-  'ErrorRate', 'Throttles', 'Timeouts', 'RecursiveInvocationsDropped', 'AsyncEventsDropped', 'FailureQueueMessages',
-  'DestinationDeliveryFailures', 'DeadLetterErrors',
-  // queue
-  'Backpressure', 'BacklogGrowing', 'StuckConsumer', 'DeadLetterQueueMessages',
-  // table and its stream consumers
-  'ReadThrottleEvents', 'WriteThrottleEvents', 'ThrottledRequests', 'SystemErrors', 'OnDemandMaxThroughputThrottleEvents',
-  'IteratorAge', 'FailedRecords',
-  // APIs (and functions with an availability objective): the slow burn is a ticket, not a page
-  'ServerErrorRate', 'ErrorBudgetFastBurn',
-]);
-
 /** Whether alarms of this catalog entry page through the service-health alarm. */
 export function isCritical(entry: AlarmEntry): boolean {
-  return CRITICAL_IDS.has(entry.id);
+  return entry.critical === true;
 }
 
 /** One alarm `buildAlarms` made: which construct owns it, from which catalog entry. */

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { AlarmEntry, MetricSource } from './alarm-catalog';
+import { AlarmEntry, critical, MetricSource } from './alarm-catalog';
 import { checkRange } from './errors';
 
 /**
@@ -60,9 +60,9 @@ export function errorBudgetEntries(o: ErrorBudgetOptions): { [key in ErrorBudget
     when: 'always',
   });
   return {
-    errorBudgetFastBurn: entry('ErrorBudgetFastBurn',
+    errorBudgetFastBurn: critical(entry('ErrorBudgetFastBurn',
       `Failed ${o.what} spend the error budget fast (a low failure rate that lasts, below the error-rate threshold): at this pace a month's budget is gone in days.`,
-      Duration.minutes(2), 15, 3, 10),
+      Duration.minutes(2), 15, 3, 10)),
     errorBudgetSlowBurn: entry('ErrorBudgetSlowBurn',
       `Failed ${o.what} spend the error budget steadily for hours: at this pace the month's budget runs out before the month does.`,
       Duration.minutes(30), 12, 6, 2),

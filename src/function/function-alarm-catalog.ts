@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { FunctionAlarmOptions } from './function-alarm-options';
-import { FUNCTION_LOG_QUERIES as Q } from './function-log-queries';
-import { AlarmCatalog, AlarmEntry, LOG_DERIVED } from '../core/alarm-catalog';
+import { FUNCTION_LOG_QUERIES as Q } from '../core/function-log-queries';
+import { AlarmCatalog, AlarmEntry, critical, LOG_DERIVED } from '../core/alarm-catalog';
 import { errorBudgetEntries } from '../core/error-budget';
 import { failedMessagesEntry } from '../queue/queue-alarm-catalog';
 
@@ -34,6 +34,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'ErrorRate',
+    critical: true,
     logQuery: Q.errors,
     catches: 'The function fails a share of its invocations (exceptions, timeouts, out-of-memory crashes); a function too quiet for a rate alarms on a failed invocation with no successful one beside it.',
     // Minutes without invocations have no data point (a division by zero is dropped) and count as
@@ -59,6 +60,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'Throttles',
+    critical: true,
     // longer invocations hold more concurrency: the slowest show what uses it up
     logQuery: Q.slowest,
     catches: 'Invocations are rejected because the account or reserved concurrency is exhausted.',
@@ -73,6 +75,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'DurationNearTimeout',
+    dashboard: true,
     logQuery: Q.slowest,
     catches: 'The timeout is too close to the real duration: the slowest invocations are about to time out.',
     metric: { namespace: LAMBDA, metricName: 'Duration', statistic: 'p99' },
@@ -86,6 +89,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'Timeouts',
+    critical: true,
     logQuery: Q.timeouts,
     catches: 'Invocations run into the function timeout and are cut off.',
     // the metric has data only in minutes with a timeout: FILL makes quiet minutes count as 0,
@@ -101,6 +105,7 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     ...COMMON,
     ...SUSTAINED,
     id: 'MemoryNearLimit',
+    dashboard: true,
     logQuery: Q.memory,
     catches: 'Memory is too small, or leaks across warm invocations, and will run out.',
     // reported only at or above the threshold (see PlatformReportMetrics): quiet minutes count as 0
@@ -111,20 +116,20 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     min: 1,
     max: 100,
   },
-  recursiveInvocationsDropped: count('RecursiveInvocationsDropped',
-    'The function is part of an infinite loop (it writes back to its own trigger) and Lambda stopped it.'),
-  asyncEventsDropped: count('AsyncEventsDropped',
+  recursiveInvocationsDropped: critical(count('RecursiveInvocationsDropped',
+    'The function is part of an infinite loop (it writes back to its own trigger) and Lambda stopped it.')),
+  asyncEventsDropped: critical(count('AsyncEventsDropped',
     'Asynchronous events failed every retry or grew too old and were sent to the failure destination.',
-    'with a dead-letter queue or an on-failure destination other than the construct\'s failure queue'),
-  failureQueueMessages: failedMessagesEntry('FailureQueueMessages',
+    'with a dead-letter queue or an on-failure destination other than the construct\'s failure queue')),
+  failureQueueMessages: critical(failedMessagesEntry('FailureQueueMessages',
     'Asynchronous events failed every retry or grew too old and were added to the function\'s failure queue, where they wait to be looked at.',
-    'with the construct\'s failure queue'),
-  destinationDeliveryFailures: count('DestinationDeliveryFailures',
+    'with the construct\'s failure queue')),
+  destinationDeliveryFailures: critical(count('DestinationDeliveryFailures',
     'Failed events could not be delivered to the on-failure destination and are lost.',
-    'with an on-failure destination'),
-  deadLetterErrors: count('DeadLetterErrors',
+    'with an on-failure destination')),
+  deadLetterErrors: critical(count('DeadLetterErrors',
     'Failed events could not be delivered to the dead-letter queue and are lost.',
-    'with a dead-letter queue'),
+    'with a dead-letter queue')),
   concurrencyPercentOfReserved: {
     ...COMMON,
     ...SUSTAINED,

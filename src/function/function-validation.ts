@@ -1,7 +1,16 @@
 import { Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { ObservedFunctionProps } from './observed-function';
+import { FUNCTION_ALARMS } from './function-alarm-catalog';
+import { FunctionAlarmOptions } from './function-alarm-options';
+import { ProvisionedConcurrencyOptions } from './provisioned-concurrency-options';
+import { readsLogs } from '../core/alarm-catalog';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
+
+/** What the checks read: a function's props with the observed function's own. */
+export interface CheckedFunctionProps extends lambda.FunctionProps {
+  readonly alarms?: FunctionAlarmOptions;
+  readonly provisionedConcurrency?: ProvisionedConcurrencyOptions;
+}
 
 /** Lambda's limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 export const LAMBDA_LIMITS = {
@@ -13,7 +22,7 @@ export const LAMBDA_LIMITS = {
 };
 
 /** Checks the props before anything is created; `path` is the construct path to be. */
-export function validateFunctionProps(path: string, props: ObservedFunctionProps): void {
+export function validateFunctionProps(path: string, props: CheckedFunctionProps): void {
   const L = LAMBDA_LIMITS;
   checkDurationSeconds(path, 'timeout', props.timeout, L.timeoutSeconds.min, L.timeoutSeconds.max);
   checkRange(path, 'memorySize', props.memorySize, L.memoryMb.min, L.memoryMb.max, 'MB');
@@ -44,9 +53,11 @@ export function validateFunctionProps(path: string, props: ObservedFunctionProps
     }
   }
 
-  const logAlarms = (['timeouts', 'memoryUsedPercent'] as const).filter(k => props.alarms?.[k]?.enabled !== false);
+  // the alarms that count from the JSON platform.report records (the catalog says which)
+  const logAlarms = (Object.keys(FUNCTION_ALARMS) as (keyof FunctionAlarmOptions)[])
+    .filter(k => readsLogs(FUNCTION_ALARMS[k]) && (props.alarms?.[k]?.enabled ?? FUNCTION_ALARMS[k].enabledByDefault));
   if (logAlarms.length === 0) return;
-  const fix = `The ${logAlarms.join(' and ')} alarms read the JSON platform.report log records; keep the default, or switch ${logAlarms.map(k => `alarms.${k}.enabled`).join(' and ')} to false.`;
+  const fix = `The ${logAlarms.join(' and ')} ${logAlarms.length === 1 ? 'alarm reads' : 'alarms read'} the JSON platform.report log records; keep the default, or switch ${logAlarms.map(k => `alarms.${k}.enabled`).join(' and ')} to false.`;
   if (props.loggingFormat === lambda.LoggingFormat.TEXT) {
     invalidProp(path, 'loggingFormat', 'TEXT', 'allowed is JSON while log-based alarms are on', fix);
   }

@@ -19,7 +19,7 @@ import { ProvisionedConcurrencyOptions } from './provisioned-concurrency-options
 import { saveLogQueries } from './saved-log-queries';
 import { consumeBucket } from '../bucket/bucket-consumer';
 import { BucketConsumerOptions } from '../bucket/bucket-consumer-options';
-import { buildAlarms } from '../core/alarm-builder';
+import { buildAlarms } from '../alarms/alarm-builder';
 import { concreteMillis, concreteNumber, invalidProp } from '../core/errors';
 import { availabilityObjective } from '../core/error-budget';
 import { createFailureQueue } from '../core/failure-queue';

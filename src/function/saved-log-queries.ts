@@ -1,6 +1,6 @@
 import { CfnQueryDefinition, ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FUNCTION_LOG_QUERIES } from './function-log-queries';
+import { FUNCTION_LOG_QUERIES } from '../core/function-log-queries';
 import { alarmName } from '../core/alarm-naming';
 
 /**

@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { HTTP_API_ALARMS, REST_API_ALARMS } from '../api/api-alarm-catalog';
 import { ApiAlarmOptions } from '../api/api-alarm-options';
-import { buildAlarms } from '../core/alarm-builder';
+import { buildAlarms } from '../alarms/alarm-builder';
 import { hasOwnAlarms } from '../core/alarm-registry';
 import { burnRateThreshold, DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT, isErrorBudgetKey } from '../core/error-budget';
 import { FUNCTION_ALARMS } from '../function/function-alarm-catalog';

@@ -14,8 +14,6 @@ const DASHBOARD_MAX_WIDGETS = 500;
 /** Estimated body size at which a dashboard is split (a fifth of a template). */
 const DASHBOARD_MAX_BODY_BYTES = 200_000;
 
-/** Alarm kinds shown besides the critical ones: the limits a construct runs into. */
-const SHOWN = new Set(['DurationNearTimeout', 'MemoryNearLimit', 'CodeStorageNearLimit', 'ClaimedConcurrencyNearQuota', 'LatencyNearTimeout']);
 const PER_LINE = 6;
 
 /** Props of an ObservedDashboard. */
@@ -92,7 +90,7 @@ export class ObservedDashboard extends Construct {
 export function sectionsOf(records: AlarmRecord[]): IWidget[][][] {
   const byOwner = new Map<IConstruct, AlarmRecord[]>();
   for (const r of records) {
-    if (!r.critical && !SHOWN.has(r.entry.id)) continue;
+    if (!r.critical && !r.entry.dashboard) continue;
     const list = byOwner.get(r.owner) ?? [];
     list.push(r);
     byOwner.set(r.owner, list);

@@ -5,7 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueAlarmOptions } from './queue-alarm-options';
-import { buildAlarms } from '../core/alarm-builder';
+import { buildAlarms } from '../alarms/alarm-builder';
 import { checkInteger, checkRange } from '../core/errors';
 import { declareDeadLetterQueue } from '../core/failure-queue';
 import { brand, hasBrand } from '../core/tree-state';

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { QueueAlarmOptions } from './queue-alarm-options';
-import { AlarmCatalog, AlarmEntry } from '../core/alarm-catalog';
+import { AlarmCatalog, AlarmEntry, critical } from '../core/alarm-catalog';
 
 const SQS = 'AWS/SQS';
 const COMMON = { period: Duration.minutes(1), enabledByDefault: true, when: 'always' };
@@ -11,6 +11,7 @@ export const QUEUE_ALARMS: AlarmCatalog<keyof QueueAlarmOptions> = {
   ageOfOldestMessageSeconds: {
     ...COMMON,
     id: 'Backpressure',
+    critical: true,
     catches: 'Producers outpace the consumer: the oldest message keeps getting older.',
     metric: { namespace: SQS, metricName: 'ApproximateAgeOfOldestMessage', statistic: 'Maximum' },
     comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -25,6 +26,7 @@ export const QUEUE_ALARMS: AlarmCatalog<keyof QueueAlarmOptions> = {
   backlogGrowing: {
     ...COMMON,
     id: 'BacklogGrowing',
+    critical: true,
     catches: 'Messages pile up faster than the consumer takes them (a capped or slowed consumer, a surge of producers): the oldest message gets older and the backlog grows minute after minute, long before the age reaches the backpressure threshold.',
     // a trend, whatever the absolute age: older and more messages than a minute before, in each of
     // 5 minutes. The floor of a minute ignores the jitter of a queue that keeps up (its oldest
@@ -48,6 +50,7 @@ export const QUEUE_ALARMS: AlarmCatalog<keyof QueueAlarmOptions> = {
   stuckConsumer: {
     ...COMMON,
     id: 'StuckConsumer',
+    critical: true,
     catches: 'The consumer errors: messages are visible but none is deleted, so they return to the queue and nothing moves.',
     math: {
       expression: 'IF(FILL(visible, 0) > 0 AND FILL(deleted, 0) == 0, 1, 0)',
@@ -65,9 +68,9 @@ export const QUEUE_ALARMS: AlarmCatalog<keyof QueueAlarmOptions> = {
     datapointsToAlarm: 5,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   },
-  deadLetterQueueMessages: failedMessagesEntry('DeadLetterQueueMessages',
+  deadLetterQueueMessages: critical(failedMessagesEntry('DeadLetterQueueMessages',
     'Messages failed maxReceiveCount times and were moved to the dead-letter queue: each new one is a lost unit of work.',
-    'with a dead-letter queue'),
+    'with a dead-letter queue')),
 };
 
 /**

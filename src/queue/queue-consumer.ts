@@ -6,12 +6,12 @@ import { Construct } from 'constructs';
 import { ObservedQueue } from './observed-queue';
 import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueConsumerOptions } from './queue-consumer-options';
-import { buildAlarms } from '../core/alarm-builder';
+import { buildAlarms } from '../alarms/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
 import { stateOf } from '../core/tree-state';
-import { functionDiagnosis } from '../function/function-diagnosis';
+import { functionDiagnosis } from '../core/function-diagnosis';
 
 /** Lambda's limits for SQS event sources. */
 export const SQS_SOURCE_LIMITS = {

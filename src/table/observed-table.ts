@@ -5,7 +5,7 @@ import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { TABLE_ALARMS, tableAlarmApplies } from './table-alarm-catalog';
 import { TableAlarmOptions } from './table-alarm-options';
-import { buildAlarms } from '../core/alarm-builder';
+import { buildAlarms } from '../alarms/alarm-builder';
 import { brand, hasBrand } from '../core/tree-state';
 
 /**

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { TableAlarmOptions } from './table-alarm-options';
-import { AlarmCatalog, AlarmEntry, MetricSource } from '../core/alarm-catalog';
+import { AlarmCatalog, AlarmEntry, critical, MetricSource } from '../core/alarm-catalog';
 
 const DDB = 'AWS/DynamoDB';
 
@@ -66,13 +66,14 @@ function utilization(id: string, consumed: string, provisioned: string, catches:
 
 /** The default alarms of an ObservedTable, one entry per alarm kind. */
 export const TABLE_ALARMS: AlarmCatalog<keyof TableAlarmOptions> = {
-  readThrottleEvents: filled('ReadThrottleEvents', 'ReadThrottleEvents',
-    'Reads are throttled (capacity, a hot partition or an account limit): callers slow down, time out and return 5XX.'),
-  writeThrottleEvents: filled('WriteThrottleEvents', 'WriteThrottleEvents',
-    'Writes are throttled (capacity, a hot partition or an account limit): writes fail or retry until callers time out.'),
+  readThrottleEvents: critical(filled('ReadThrottleEvents', 'ReadThrottleEvents',
+    'Reads are throttled (capacity, a hot partition or an account limit): callers slow down, time out and return 5XX.')),
+  writeThrottleEvents: critical(filled('WriteThrottleEvents', 'WriteThrottleEvents',
+    'Writes are throttled (capacity, a hot partition or an account limit): writes fail or retry until callers time out.')),
   onDemandMaxThroughputThrottleEvents: {
     ...COUNT,
     id: 'OnDemandMaxThroughputThrottleEvents',
+    critical: true,
     catches: 'An on-demand table hit the maximum throughput configured for it, and the excess is throttled.',
     when: 'with on-demand billing',
     math: {
@@ -83,10 +84,10 @@ export const TABLE_ALARMS: AlarmCatalog<keyof TableAlarmOptions> = {
       },
     },
   },
-  throttledRequests: perOperation('ThrottledRequests', 'ThrottledRequests',
-    'Requests are rejected because at least one of their reads or writes was throttled.'),
-  systemErrors: perOperation('SystemErrors', 'SystemErrors',
-    'DynamoDB itself fails requests (HTTP 500): retries pile up and callers see errors.'),
+  throttledRequests: critical(perOperation('ThrottledRequests', 'ThrottledRequests',
+    'Requests are rejected because at least one of their reads or writes was throttled.')),
+  systemErrors: critical(perOperation('SystemErrors', 'SystemErrors',
+    'DynamoDB itself fails requests (HTTP 500): retries pile up and callers see errors.')),
   consumedReadPercentOfProvisioned: utilization('ReadCapacityNearProvisioned', 'ConsumedReadCapacityUnits', 'ProvisionedReadCapacityUnits',
     'A provisioned table is about to run out of read capacity, after which reads are throttled.'),
   consumedWritePercentOfProvisioned: utilization('WriteCapacityNearProvisioned', 'ConsumedWriteCapacityUnits', 'ProvisionedWriteCapacityUnits',

@@ -7,12 +7,12 @@ import { Construct } from 'constructs';
 import { ownWriteFilterPatterns } from './own-write-filters';
 import { TABLE_STREAM_ALARMS } from './table-stream-alarm-catalog';
 import { TableStreamConsumerOptions } from './table-stream-options';
-import { buildAlarms } from '../core/alarm-builder';
+import { buildAlarms } from '../alarms/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
-import { functionDiagnosis } from '../function/function-diagnosis';
+import { functionDiagnosis } from '../core/function-diagnosis';
 
 /** The environment variables that hand a function its write marker. */
 export const MARKER_ATTRIBUTE_ENV = 'OBSERVED_WRITE_MARKER_ATTRIBUTE';

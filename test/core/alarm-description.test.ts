@@ -11,7 +11,7 @@ import { AccountConcurrencyMonitor, AlarmNotifications, CodeStorageMonitor, Obse
 import { composeDescription } from '../../src/core/alarm-description';
 import { compactQuery } from '../../src/core/console-links';
 import { FUNCTION_ALARMS } from '../../src/function/function-alarm-catalog';
-import { FUNCTION_LOG_QUERIES } from '../../src/function/function-log-queries';
+import { FUNCTION_LOG_QUERIES } from '../../src/core/function-log-queries';
 import { MINIMAL } from '../helpers';
 import { resolveValue } from '../support/cfn-values';
 

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { ObservedFunction } from '../../src';
 import { compactQuery } from '../../src/core/console-links';
-import { FUNCTION_LOG_QUERIES } from '../../src/function/function-log-queries';
+import { FUNCTION_LOG_QUERIES } from '../../src/core/function-log-queries';
 import { compileFilterPattern } from '../../src/simulator/log-filter';
 import { MINIMAL, testStack } from '../helpers';
 import { LogEvent, runQuery } from '../support/logs-insights';

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ObservedFunction } from '../../src';
-import { FUNCTION_LOG_QUERIES } from '../../src/function/function-log-queries';
+import { FUNCTION_LOG_QUERIES } from '../../src/core/function-log-queries';
 import { MINIMAL, synth, testStack } from '../helpers';
 
 describe('saved log queries', () => {

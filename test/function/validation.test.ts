@@ -43,6 +43,13 @@ describe('bad props are synth-time errors naming the path, the prop, the value a
     expect(fn.alarms).toHaveLength(6);
   });
 
+  test('the opt-in cold-start alarm reads the logs too: TEXT logs with only it on are refused (it could never fire)', () => {
+    expect(() => create({
+      loggingFormat: lambda.LoggingFormat.TEXT,
+      alarms: { timeouts: { enabled: false }, memoryUsedPercent: { enabled: false }, coldStartPercent: { enabled: true } },
+    })).toThrow('TestStack/Fn: loggingFormat is TEXT; allowed is JSON while log-based alarms are on. The coldStartPercent alarm reads the JSON platform.report log records; keep the default, or switch alarms.coldStartPercent.enabled to false.');
+  });
+
   test('system log level WARN hides platform.report', () => {
     expect(() => create({ loggingFormat: lambda.LoggingFormat.JSON, systemLogLevelV2: lambda.SystemLogLevel.WARN }))
       .toThrow(/TestStack\/Fn: systemLogLevelV2 is WARN; allowed are INFO and DEBUG/);

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ObservedFunction, ObservedQueue } from '../../src';
-import { FUNCTION_DASHBOARD_QUERIES } from '../../src/function/function-log-queries';
+import { FUNCTION_DASHBOARD_QUERIES } from '../../src/core/function-log-queries';
 import { ObservedDashboard } from '../../src/monitoring/observed-dashboard';
 import { MINIMAL } from '../helpers';
 

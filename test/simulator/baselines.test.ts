@@ -1,7 +1,7 @@
 import { referenceApp } from './reference-app';
 import { AlarmSimulator } from '../../src/simulator/alarm-simulator';
-import { withPeerAlarms } from '../../src/simulator/peers';
-import { apiErrorBlip, healthyBaseline } from '../../src/simulator/scenarios/reference-scenarios';
+import { withPeerAlarms } from './peers';
+import { apiErrorBlip, healthyBaseline } from './scenarios/reference-scenarios';
 
 const app = referenceApp();
 const ours = new AlarmSimulator(app.template);

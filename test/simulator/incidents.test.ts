@@ -6,7 +6,7 @@ import { AlarmCatalog } from '../../src/core/alarm-catalog';
 import { FUNCTION_ALARMS } from '../../src/function/function-alarm-catalog';
 import { QUEUE_ALARMS } from '../../src/queue/queue-alarm-catalog';
 import { AlarmSimulator, ScenarioResult } from '../../src/simulator/alarm-simulator';
-import { INCIDENTS } from '../../src/simulator/scenarios/reference-scenarios';
+import { INCIDENTS } from './scenarios/reference-scenarios';
 import { TABLE_ALARMS } from '../../src/table/table-alarm-catalog';
 import { TABLE_STREAM_ALARMS } from '../../src/table/table-stream-alarm-catalog';
 

@@ -9,9 +9,9 @@ import { AlarmPlacement, AlarmPlacementMode, ObservedFunction, ObservedFunctionP
 import { AccountConcurrencyMonitor } from '../../src/account/account-concurrency-monitor';
 import { CodeStorageMonitor } from '../../src/account/code-storage-monitor';
 import { REST_API_ALARMS } from '../../src/api/api-alarm-catalog';
-import { buildAlarms } from '../../src/core/alarm-builder';
+import { buildAlarms } from '../../src/alarms/alarm-builder';
 import { burnRateThreshold, DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT, isErrorBudgetKey } from '../../src/core/error-budget';
-import { FunctionRefs, ReferenceAppRefs } from '../../src/simulator/scenarios/world';
+import { FunctionRefs, ReferenceAppRefs } from './scenarios/world';
 import { MINIMAL } from '../helpers';
 
 /** REST APIs' default integration timeout. */

@@ -1,5 +1,5 @@
 /* eslint-disable no-bitwise, @stylistic/max-len */
-import { DEFAULT_START, LogsJson, ScenarioJson, SeriesJson } from '../scenario';
+import { DEFAULT_START, LogsJson, ScenarioJson, SeriesJson } from '../../../src/simulator/scenario';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same scenario on every machine. */
 export class Random {

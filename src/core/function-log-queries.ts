@@ -1,4 +1,4 @@
-import { LogQuery } from '../core/alarm-catalog';
+import { LogQuery } from './alarm-catalog';
 
 /**
  * The Logs Insights queries that explain a function's alarms, over the JSON logs our functions

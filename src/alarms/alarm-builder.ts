@@ -2,14 +2,14 @@ import { Annotations, Aspects, Duration, Token } from 'aws-cdk-lib';
 import { Alarm, CfnAlarm, IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { AlarmCatalog, AlarmEntry, describeCondition, describeWindow, LOG_DERIVED, MetricSource } from './alarm-catalog';
-import { checkRunbookUrl, composeDescription } from './alarm-description';
-import { AlarmDiagnosis, alarmLinks, catalogNamespace } from './alarm-links';
-import { alarmName } from './alarm-naming';
-import { attachNotifications, nearestRunbook } from './alarm-notifications';
-import { AlarmOptions } from './alarm-options';
-import { registerAlarm, isCritical } from './alarm-registry';
-import { checkInteger, checkRange, invalidProp } from './errors';
+import { AlarmCatalog, AlarmEntry, describeCondition, describeWindow, LOG_DERIVED, MetricSource } from '../core/alarm-catalog';
+import { checkRunbookUrl, composeDescription } from '../core/alarm-description';
+import { AlarmDiagnosis, alarmLinks, catalogNamespace } from '../core/alarm-links';
+import { alarmName } from '../core/alarm-naming';
+import { attachNotifications, nearestRunbook } from '../core/alarm-notifications';
+import { AlarmOptions } from '../core/alarm-options';
+import { registerAlarm, isCritical } from '../core/alarm-registry';
+import { checkInteger, checkRange, invalidProp } from '../core/errors';
 import { alarmHome } from '../placement/alarm-scope';
 
 /** What a construct tells the builder about itself. */

@@ -1,7 +1,7 @@
 /* eslint-disable @stylistic/max-len */
 import { Random, ScenarioBuilder } from './builder';
 import { coldDuration, Emitter, FunctionMinute, QueueMinute, ReferenceAppRefs, Traffic } from './world';
-import { ScenarioJson } from '../scenario';
+import { ScenarioJson } from '../../../src/simulator/scenario';
 
 /** Everything that happens in the reference app in one minute; incidents change parts of it. */
 export interface Frame {
