@@ -100,14 +100,15 @@ describe('the simulator follows nested stacks', () => {
     expect(main(['simulate', '--assembly', eight.dir, '--template', 'x.json', '--scenario', scenario], () => undefined)).toBe(2);
   });
 
-  test('a template whose nested stack templates are missing is simulated with a warning that says so', () => {
+  test('a template whose nested stack templates are missing is simulated with a warning that says so, and fails (3): the service-health alarm names alarms it cannot see', () => {
     const lone = fs.mkdtempSync(path.join(os.tmpdir(), 'lone-'));
     try {
       fs.copyFileSync(path.join(eight.dir, 'Eight.template.json'), path.join(lone, 'Eight.template.json'));
       const scenario = path.join(lone, 'incident.json');
       fs.writeFileSync(scenario, JSON.stringify(incident('Fn7')));
       const out: string[] = [];
-      expect(main(['simulate', '--template', path.join(lone, 'Eight.template.json'), '--scenario', scenario], s => out.push(s))).toBe(0);
+      expect(main(['simulate', '--template', path.join(lone, 'Eight.template.json'), '--scenario', scenario], s => out.push(s))).toBe(3);
+      expect(out.join('\n')).toMatch(/NOT EVALUATED: \d+ of \d+ alarms could not be evaluated/);
       expect(out.join('\n')).toMatch(/warning: nested stack ObservedAlarms1NestedStack\w+: its template was not found beside Eight\.template\.json \(give the cloud assembly directory\); its alarms are not simulated/);
     } finally {
       fs.rmSync(lone, { recursive: true, force: true });
