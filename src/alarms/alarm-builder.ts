@@ -95,7 +95,8 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
   const alarms: Alarm[] = [];
   const namespace = catalogNamespace(Object.values(catalog));
   for (const { key, entry, effective, threshold } of planned) {
-    const links = alarmLinks(scope, entry, effective, namespace, target.dimensions, target.diagnosis);
+    // the metrics the alarm reads: another resource's for some kinds (a failure queue, an alias)
+    const links = alarmLinks(scope, entry, effective, namespace, target.dimensionsFor?.(key) ?? target.dimensions, target.diagnosis);
     const text = `${entry.catches} Fires when ${describeCondition(entry, effective.threshold)} in ${describeWindow(effective)}.`;
     const ownRunbook = target.options?.[key]?.runbookUrl;
     const alarm = new Alarm(scope, `${entry.id}Alarm`, {

@@ -16,7 +16,12 @@ import { MINIMAL } from '../helpers';
 import { resolveValue } from '../support/cfn-values';
 
 /** Every alarm a function can have, switched on. */
-const ALL_ON = { reservedConcurrentExecutions: 10, provisionedConcurrency: { executions: 1 }, alarms: { coldStartPercent: { enabled: true } } };
+const ALL_ON = {
+  reservedConcurrentExecutions: 10,
+  provisionedConcurrency: { executions: 1 },
+  availabilityObjectivePercent: 99.9,
+  alarms: { coldStartPercent: { enabled: true }, durationP99Milliseconds: { enabled: true }, minimumInvocations: { enabled: true } },
+};
 const LONGEST_RUNBOOK = `https://wiki.example.com/${'runbooks/'.repeat(32)}`.slice(0, 300);
 const RUNBOOK = 'https://wiki.example.com/teams/orders/runbooks/checkout-handler';
 
@@ -70,8 +75,9 @@ describe('alarm descriptions with links', () => {
     new ObservedFunction(scope, 'Handler', { ...MINIMAL, ...ALL_ON });
     AlarmNotifications.runbook(stack, RUNBOOK);
     const descriptions = deployedDescriptions(stack, deployed);
-    // every alarm but deadLetterErrors (a dead-letter queue instead of the failure destination)
-    expect(descriptions).toHaveLength(Object.keys(FUNCTION_ALARMS).length - 1);
+    // every alarm but deadLetterErrors (a dead-letter queue instead of the failure destination) and
+    // asyncEventsDropped (the failure queue's own alarm, failureQueueMessages, replaces it)
+    expect(descriptions).toHaveLength(Object.keys(FUNCTION_ALARMS).length - 2);
     for (const d of descriptions) {
       expect(d.text.length).toBeLessThanOrEqual(1024);
       if (!logsLink(d.text)) throw new Error(`${d.name} has no query link (${d.text.length} characters):\n${d.text}`);
@@ -145,7 +151,9 @@ describe('alarm descriptions with links', () => {
     for (const d of deployedDescriptions(stack, PARTITIONS[0])) {
       expect(d.text).not.toContain('\nLogs (');
       expect(d.text).not.toContain('\nTraces (');
-      expect(d.text).toContain('\nMetrics: https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#metricsV2:graph=~();query=~\'*7bAWS*2fLambda*2cFunctionName*7d*20');
+      // the failure queue's alarm shows the queue's metrics, the others the function's
+      const namespace = d.name.endsWith('/FailureQueueMessages') ? 'AWS*2fSQS*2cQueueName' : 'AWS*2fLambda*2cFunctionName';
+      expect(d.text).toContain(`\nMetrics: https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#metricsV2:graph=~();query=~'*7b${namespace}*7d*20`);
     }
   });
 
@@ -156,7 +164,7 @@ describe('alarm descriptions with links', () => {
     const template = Template.fromStack(stack);
     const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
     const descriptions = deployedDescriptions(stack, PARTITIONS[0]).filter(d => d.name.startsWith('Orders/Worker/JobsAlarms/'));
-    expect(descriptions.map(d => d.name.split('/').pop())).toEqual(['Backpressure', 'StuckConsumer']);
+    expect(descriptions.map(d => d.name.split('/').pop())).toEqual(['Backpressure', 'BacklogGrowing', 'StuckConsumer']);
     for (const d of descriptions) {
       expect(logsLink(d.text)).toMatchObject({ title: 'errors', logGroup: d.refs[logGroupId] });
       // the queue's metrics come before the function's traces, which follow where they fit

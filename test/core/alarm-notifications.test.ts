@@ -82,7 +82,7 @@ describe('every alarm has an action (AWS Control Tower CT.CLOUDWATCH.PR.1)', () 
       Throttles: 'Pager',
       Timeouts: 'Pager',
       RecursiveInvocationsDropped: 'Pager',
-      AsyncEventsDropped: 'Pager',
+      FailureQueueMessages: 'Pager',
       DestinationDeliveryFailures: 'Pager',
       DurationNearTimeout: 'Tickets',
       MemoryNearLimit: 'Tickets',
