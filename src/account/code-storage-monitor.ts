@@ -176,6 +176,9 @@ export class CodeStorageMonitor extends Construct {
     const keep = cleanup?.versionsToKeep ?? CodeStorageMonitor.DEFAULT_VERSIONS_TO_KEEP;
     const prefixes = cleanup?.functionNamePrefixes;
     this.validate(interval, largest, keep, prefixes, props.alarms);
+    if (cleanup?.mode !== undefined && !Token.isUnresolved(cleanup.mode) && !Object.values(VersionCleanupMode).includes(cleanup.mode)) {
+      invalidProp(this, 'versionCleanup.mode', `'${cleanup.mode}'`, `allowed are ${Object.values(VersionCleanupMode).join(' and ')} (VersionCleanupMode)`);
+    }
     this.cleanupMode = cleanup ? cleanup.mode ?? VersionCleanupMode.DRY_RUN : undefined;
     if (prefixes !== undefined && Token.isUnresolved(prefixes)) {
       Annotations.of(this).addWarningV2('cdk-observed:FunctionNamePrefixesToken',
@@ -263,7 +266,7 @@ export class CodeStorageMonitor extends Construct {
     alarms: CodeStorageAlarmOptions | undefined): void {
     if (!interval.isUnresolved()) {
       const seconds = interval.toSeconds({ integral: false });
-      if (seconds < 300 || seconds > 8 * 3600 || seconds % 60 !== 0) {
+      if (!(seconds >= 300 && seconds <= 8 * 3600 && seconds % 60 === 0)) {
         invalidProp(this, 'pollInterval', `${seconds} seconds`, 'allowed is a whole number of minutes from 5 minutes to 8 hours');
       }
       // a period shorter than the interval has periods without a poll: the missing-data alarm would fire

@@ -8,12 +8,14 @@ const MAX_ALARM_NAME = 255;
 /**
  * A stable, readable alarm name: `<stack name>/<path of the construct in the stack>/<alarm id>`,
  * e.g. `Orders/Api/Handler/ErrorRate`. Unique in the account and region because stack names are.
- * Names that would exceed CloudWatch's limit keep their tail and gain a short hash of the whole.
+ * Names that would exceed CloudWatch's limit keep their tail and gain a short hash of the whole;
+ * a double quote (which a composite alarm's rule cannot name) becomes a single quote.
  */
 export function alarmName(owner: IConstruct, alarmId: string): string {
   const stack = Stack.of(owner);
   const relative = owner.node.path.slice(stack.node.path.length).replace(/^\//, '');
-  const name = [stack.stackName, relative, alarmId].filter(p => p.length > 0).join('/');
+  // a composite alarm's rule names alarms in double quotes: a quote in a construct id becomes '
+  const name = [stack.stackName, relative, alarmId].filter(p => p.length > 0).join('/').replace(/"/g, '\'');
   if (name.length <= MAX_ALARM_NAME) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
   return `${hash}...${name.slice(name.length - (MAX_ALARM_NAME - hash.length - 3))}`;

@@ -1,8 +1,10 @@
-import { Aspects } from 'aws-cdk-lib';
+import { Aspects, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
+import { differentEnv, envOf } from './environment';
+import { invalidProp } from './errors';
 
 const TOPICS = new WeakMap<IConstruct, ITopic>();
 
@@ -39,6 +41,7 @@ export function nearestTopic(construct: IConstruct): ITopic | undefined {
  */
 export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined, owner: IConstruct = alarm): void {
   if (ownTopic) {
+    checkTopicEnvironment(alarm, ownTopic, owner, 'alarmTopic');
     addTopic(alarm, ownTopic);
     return;
   }
@@ -48,7 +51,10 @@ export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined, 
       // looked up from the owner: the alarm itself may live in a nested or a monitoring stack
       const topic = nearestTopic(owner);
       const throughHealth = (NOTIFIES_THROUGH_HEALTH.get(owner.node.root) ?? []).some(covers => covers(owner));
-      if (topic && !throughHealth) addTopic(alarm, topic);
+      if (topic && !throughHealth) {
+        checkTopicEnvironment(alarm, topic, owner, 'AlarmNotifications.sendTo topic');
+        addTopic(alarm, topic);
+      }
     },
   });
 }
@@ -65,6 +71,21 @@ export function notifyThroughHealth(scope: IConstruct, covers: (owner: IConstruc
   const list = NOTIFIES_THROUGH_HEALTH.get(root) ?? [];
   list.push(covers);
   NOTIFIES_THROUGH_HEALTH.set(root, list);
+}
+
+/**
+ * An alarm notifies a topic in its own region, and CDK cannot reference a topic created in
+ * another account or region: say so before the cross-environment reference fails.
+ */
+export function checkTopicEnvironment(alarm: IConstruct, topic: ITopic, owner: IConstruct, prop: string): void {
+  const alarmStack = Stack.of(alarm);
+  const known = (v: string) => !Token.isUnresolved(v);
+  const regionDiffers = known(topic.env.region) && known(alarmStack.region) && topic.env.region !== alarmStack.region;
+  const ownedElsewhere = Resource.isOwnedResource(topic) && differentEnv(topic, alarm);
+  if (!regionDiffers && !ownedElsewhere) return;
+  invalidProp(owner, prop, `${topic.node.path} in ${topic.env.account}/${topic.env.region}`,
+    `allowed is a topic in the account and region of the alarm (${envOf(alarm)})`,
+    'CloudWatch alarms notify topics of their own region, and a topic created in another environment cannot be referenced. Create the topic there, or import it with sns.Topic.fromTopicArn.');
 }
 
 function addTopic(alarm: Alarm, topic: ITopic): void {

@@ -5,7 +5,7 @@ import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { adoptPending } from './adopt-alarms';
 import { alarmName } from '../core/alarm-naming';
-import { nearestTopic, notifyThroughHealth } from '../core/alarm-notifications';
+import { checkTopicEnvironment, nearestTopic, notifyThroughHealth } from '../core/alarm-notifications';
 import { AlarmRecord, alarmsUnder } from '../core/alarm-registry';
 
 /** CloudWatch: the rule of a composite alarm may name at most 100 alarms ... */
@@ -69,6 +69,7 @@ export class ServiceHealth extends Construct {
       alarmRule: AlarmRule.fromString(Lazy.string({ produce: () => this.rule })),
     });
     const topic = props.topic ?? nearestTopic(this);
+    if (topic) checkTopicEnvironment(this.alarm, topic, this, props.topic ? 'topic' : 'AlarmNotifications.sendTo topic');
     if (topic) {
       this.alarm.addAlarmAction(new SnsAction(topic));
       this.alarm.addOkAction(new SnsAction(topic));
@@ -78,6 +79,7 @@ export class ServiceHealth extends Construct {
         visit: node => {
           if (node !== this) return;
           const late = nearestTopic(this);
+          if (late) checkTopicEnvironment(this.alarm, late, this, 'AlarmNotifications.sendTo topic');
           if (late) {
             this.alarm.addAlarmAction(new SnsAction(late));
             this.alarm.addOkAction(new SnsAction(late));

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { alarmsUnder } from '../core/alarm-registry';
+import { differentEnv, envOf } from '../core/environment';
 
 /** Where the alarms of observed constructs live. */
 export enum AlarmPlacementMode {
@@ -84,11 +85,18 @@ export class AlarmPlacement {
     const mode = options.mode ?? AlarmPlacementMode.AUTO;
     const max = options.maxAlarmResourcesInStack ?? AlarmPlacement.DEFAULT_MAX_ALARM_RESOURCES_IN_STACK;
     const where = `AlarmPlacement.configure(${scope.node.path || 'app'})`;
+    if (!Object.values(AlarmPlacementMode).includes(mode)) {
+      throw new Error(`${where}: mode is '${mode}'; allowed are ${Object.values(AlarmPlacementMode).join(', ')} (AlarmPlacementMode).`);
+    }
     if (mode === AlarmPlacementMode.MONITORING_STACK && !options.monitoringStack) {
       throw new Error(`${where}: monitoringStack is not set; it is required with mode MONITORING_STACK.`);
     }
     if (!Number.isInteger(max) || max < 0 || max > AlarmPlacement.STACK_RESOURCE_LIMIT) {
       throw new Error(`${where}: maxAlarmResourcesInStack is ${max}; allowed range is 0-${AlarmPlacement.STACK_RESOURCE_LIMIT} (whole number).`);
+    }
+    const home = Stack.isStack(scope) ? scope : scope.node.scopes.find(s => Stack.isStack(s)) as Stack | undefined;
+    if (mode === AlarmPlacementMode.MONITORING_STACK && home && differentEnv(home, options.monitoringStack!)) {
+      throw new Error(`${where}: monitoringStack is ${options.monitoringStack!.node.path} in ${envOf(options.monitoringStack!)}; allowed is a stack in the account and region of ${home.node.path} (${envOf(home)}): alarms watch the metrics of their own account and region.`);
     }
     const existing = alarmsUnder(scope);
     if (existing.length > 0) {

@@ -1,6 +1,8 @@
 import { CfnParameter, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmPlacement, AlarmPlacementMode, placementOf } from './alarm-placement';
+import { differentEnv, envOf } from '../core/environment';
+import { invalidProp } from '../core/errors';
 
 /** What one owner's alarms will add to the stack that holds them (estimated before they exist). */
 export interface AlarmPlan {
@@ -47,6 +49,11 @@ export function alarmScope(owner: Construct, plan: AlarmPlan): Construct {
   const placement = placementOf(owner);
   const home = Stack.of(owner);
   const target = placement.mode === AlarmPlacementMode.MONITORING_STACK ? placement.monitoringStack! : home;
+  if (target !== home && differentEnv(home, target)) {
+    invalidProp(owner, 'AlarmPlacement monitoringStack', `${target.node.path} in ${envOf(target)}`,
+      `allowed is a stack in the account and region of ${home.node.path} (${envOf(home)})`,
+      'Alarms watch the metrics of their own account and region; configure a monitoring stack per environment.');
+  }
   const state = hostState(target);
   verifyAtSynth(target);
 

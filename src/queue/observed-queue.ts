@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueAlarmOptions } from './queue-alarm-options';
 import { buildAlarms } from '../core/alarm-builder';
-import { checkInteger, checkRange } from '../core/errors';
+import { checkDurationSeconds, checkInteger, checkRange } from '../core/errors';
+import { SQS_QUEUE_LIMITS } from '../core/limits';
 
 /**
  * Props of an ObservedQueue: every prop of `sqs.Queue`, with safer defaults, plus the alarm
@@ -62,6 +63,11 @@ export class ObservedQueue extends sqs.Queue {
     const path = `${scope.node.path}/${id}`;
     checkRange(path, 'maxReceiveCount', props.maxReceiveCount, 1, 1000);
     checkInteger(path, 'maxReceiveCount', props.maxReceiveCount);
+    const L = SQS_QUEUE_LIMITS;
+    checkDurationSeconds(path, 'visibilityTimeout', props.visibilityTimeout, L.visibilityTimeoutSeconds.min, L.visibilityTimeoutSeconds.max);
+    checkDurationSeconds(path, 'retentionPeriod', props.retentionPeriod, L.retentionSeconds.min, L.retentionSeconds.max);
+    checkDurationSeconds(path, 'deliveryDelay', props.deliveryDelay, L.deliveryDelaySeconds.min, L.deliveryDelaySeconds.max);
+    checkDurationSeconds(path, 'receiveMessageWaitTime', props.receiveMessageWaitTime, L.receiveWaitSeconds.min, L.receiveWaitSeconds.max);
     const { alarms, alarmTopic, maxReceiveCount, ...queueProps } = props;
     super(scope, id, {
       ...queueProps,

@@ -7,9 +7,11 @@ import { ObservedQueue } from './observed-queue';
 import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueConsumerOptions } from './queue-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
+import { checkConsumerCanRun, wiringId } from '../core/consumer-checks';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
+import { SQS_MIN_WINDOW_SECONDS_ABOVE_10 } from '../core/limits';
 
 /** Lambda's limits for SQS event sources. */
 export const SQS_SOURCE_LIMITS = {
@@ -42,26 +44,34 @@ export function consumeQueue(fn: ConsumerFunction, queue: sqs.IQueue, options: Q
   const L = SQS_SOURCE_LIMITS;
   const where = `consumeQueue(${queue.node.path})`;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const windowSeconds = options.maxBatchingWindow?.isUnresolved() ? undefined : options.maxBatchingWindow?.toSeconds() ?? 0;
+  const windowSeconds = options.maxBatchingWindow?.isUnresolved() ? undefined : options.maxBatchingWindow?.toSeconds({ integral: false }) ?? 0;
 
+  checkDurationSeconds(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow, 0, L.maxBatchingWindowSeconds);
   checkRange(fn, `${where} batchSize`, batchSize, 1, queue.fifo ? L.batchSizeFifo : L.batchSizeStandard);
   checkInteger(fn, `${where} batchSize`, batchSize);
   if (!Token.isUnresolved(batchSize) && batchSize > L.batchSizeWithoutWindow && options.maxBatchingWindow === undefined) {
     invalidProp(fn, `${where} batchSize`, batchSize, `above ${L.batchSizeWithoutWindow} a maxBatchingWindow is required`,
       'Set maxBatchingWindow (for example Duration.seconds(5)), or lower batchSize to 10.');
   }
+  if (!Token.isUnresolved(batchSize) && batchSize > L.batchSizeWithoutWindow && windowSeconds !== undefined && windowSeconds < SQS_MIN_WINDOW_SECONDS_ABOVE_10) {
+    invalidProp(fn, `${where} maxBatchingWindow`, `${windowSeconds} seconds`,
+      `allowed is at least ${SQS_MIN_WINDOW_SECONDS_ABOVE_10} second with a batchSize above ${L.batchSizeWithoutWindow} (batchSize is ${batchSize})`,
+      'Lambda rejects the mapping otherwise. Set maxBatchingWindow to Duration.seconds(1) or more, or lower batchSize to 10.');
+  }
   if (queue.fifo && options.maxBatchingWindow !== undefined) {
     invalidProp(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow.toHumanString(), 'FIFO queues do not support a batching window');
   }
-  checkDurationSeconds(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow, 0, L.maxBatchingWindowSeconds);
   checkRange(fn, `${where} maxConcurrency`, options.maxConcurrency, L.maxConcurrency.min, L.maxConcurrency.max);
   checkInteger(fn, `${where} maxConcurrency`, options.maxConcurrency);
+
+  checkConsumerCanRun(fn, `consumeQueue`);
 
   const state = CONSUMED.get(fn) ?? { queues: new Set<sqs.IQueue>(), maxConcurrencySum: 0 };
   CONSUMED.set(fn, state);
   if (state.queues.has(queue)) invalidProp(fn, where, 'called twice for the same queue', 'a function consumes a queue once');
   checkReservedConcurrency(fn, where, state, options.maxConcurrency);
-  fitVisibilityTimeout(fn, queue, where, windowSeconds);
+  // a window that is a token may be as long as the largest window: size the queue for that
+  fitVisibilityTimeout(fn, queue, where, windowSeconds ?? L.maxBatchingWindowSeconds, windowSeconds === undefined);
 
   if (queue instanceof ObservedQueue) {
     if (options.queueAlarms) {
@@ -111,9 +121,9 @@ function checkReservedConcurrency(fn: ConsumerFunction, where: string, state: { 
  * window, or messages reappear while a batch is still being processed. An ObservedQueue whose
  * visibility timeout was not set is given one that fits; any other queue is checked.
  */
-function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: string, windowSeconds: number | undefined): void {
+function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: string, windowSeconds: number, windowIsToken: boolean): void {
   const timeoutMs = concreteMillis(fn.timeout ?? Duration.seconds(3));
-  if (timeoutMs === undefined || windowSeconds === undefined) return;
+  if (timeoutMs === undefined) return;
   const factor = SQS_SOURCE_LIMITS.visibilityTimeoutFactor;
   const requiredSeconds = Math.ceil(factor * timeoutMs / 1000 + windowSeconds);
   if (queue instanceof ObservedQueue && queue._fitsVisibilityTimeout()) {
@@ -123,7 +133,7 @@ function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: str
   const cfn = queue.node.defaultChild;
   if (!(cfn instanceof sqs.CfnQueue)) return; // an imported queue: its settings are not known here
   const visibility = cfn.visibilityTimeout ?? SQS_SOURCE_LIMITS.defaultVisibilitySeconds;
-  if (Token.isUnresolved(visibility)) return;
+  if (Token.isUnresolved(visibility) || windowIsToken) return;
   if (visibility < requiredSeconds) {
     invalidProp(fn, `${where} visibilityTimeout`, `${visibility} seconds`,
       `allowed is at least ${requiredSeconds} seconds (${factor} x the function timeout of ${timeoutMs / 1000} seconds + a batching window of ${windowSeconds} seconds)`,
@@ -132,7 +142,7 @@ function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: str
 }
 
 function createQueueAlarms(fn: lambda.Function, queue: sqs.IQueue, options: QueueConsumerOptions): void {
-  const owner = new Construct(fn, `${queue.node.id}Alarms`);
+  const owner = new Construct(fn, wiringId(fn, queue, 'Alarms'));
   const dlq = queue instanceof sqs.Queue ? queue.deadLetterQueue?.queue : undefined;
   buildAlarms(QUEUE_ALARMS, {
     owner,

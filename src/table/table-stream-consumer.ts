@@ -8,16 +8,21 @@ import { ownWriteFilterPatterns } from './own-write-filters';
 import { TABLE_STREAM_ALARMS } from './table-stream-alarm-catalog';
 import { TableStreamConsumerOptions } from './table-stream-options';
 import { buildAlarms } from '../core/alarm-builder';
+import { checkConsumerCanRun, wiringId } from '../core/consumer-checks';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
+import { DYNAMODB_STARTING_POSITIONS } from '../core/limits';
 
 /** The environment variables that hand a function its write marker. */
 export const MARKER_ATTRIBUTE_ENV = 'OBSERVED_WRITE_MARKER_ATTRIBUTE';
 export const MARKER_ENV = 'OBSERVED_WRITE_MARKER';
 const DEFAULT_MARKER_ATTRIBUTE = '_writer';
 const DEFAULT_MAX_RECORD_AGE = Duration.hours(6);
+
+/** The tables whose stream each function consumes (a second mapping of the same pair is refused). */
+const CONSUMED = new WeakMap<lambda.Function, Set<dynamodb.ITable>>();
 
 const WRITE_ACTIONS = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:*']);
 
@@ -32,6 +37,14 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
     invalidProp(fn, where, 'a table without a stream', 'the table needs a stream',
       'Set dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES on the table (stream: for dynamodb.Table).');
   }
+  const position = options.startingPosition;
+  if (position !== undefined && !Token.isUnresolved(position) && !DYNAMODB_STARTING_POSITIONS.includes(position)) {
+    invalidProp(fn, `${where} startingPosition`, position, `allowed are ${DYNAMODB_STARTING_POSITIONS.join(' and ')} for a DynamoDB stream`,
+      'Lambda starts a DynamoDB stream mapping at a timestamp only for Kinesis, Amazon MQ and Kafka sources; TRIM_HORIZON replays the stream\'s last 24 hours.');
+  }
+  const consumed = CONSUMED.get(fn) ?? new Set<dynamodb.ITable>();
+  if (consumed.has(table)) invalidProp(fn, where, 'called twice for the same table', 'a function consumes a table\'s stream once');
+  checkConsumerCanRun(fn, 'consumeTableStream');
   checkRange(fn, `${where} batchSize`, options.batchSize, 1, 10_000);
   checkInteger(fn, `${where} batchSize`, options.batchSize);
   checkDurationSeconds(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow, 0, 300);
@@ -44,7 +57,7 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
   const dropOwnWrites = options.dropOwnWrites ?? true;
   const filters = dropOwnWrites ? markOwnWrites(fn, table, where, options.writeMarkerAttribute ?? DEFAULT_MARKER_ATTRIBUTE) : undefined;
 
-  const owner = new Construct(fn, `${table.node.id}Stream`);
+  const owner = new Construct(fn, wiringId(fn, table, 'Stream'));
   const failureQueue: Queue | undefined = options.onFailure
     ? undefined
     : createFailureQueue(owner, 'FailureQueue', `the records of ${table.node.path}'s stream that failed every retry`);
@@ -61,6 +74,8 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
     filters: filters?.map(pattern => lambda.FilterCriteria.filter(pattern)),
   });
   invokeTargetOf(fn).addEventSource(source);
+  consumed.add(table);
+  CONSUMED.set(fn, consumed);
 
   buildAlarms(TABLE_STREAM_ALARMS, {
     owner,
