@@ -264,6 +264,10 @@ export class CodeStorageMonitor extends Construct {
 
   private validate(interval: Duration, largest: number, keep: number, prefixes: string[] | undefined,
     alarms: CodeStorageAlarmOptions | undefined): void {
+    if (interval.isUnresolved() && !['minutes', 'hours', 'days'].includes(interval.unitLabel())) {
+      invalidProp(this, 'pollInterval', `a token in ${interval.unitLabel()}`, 'allowed is a token in minutes or hours (e.g. Duration.minutes(param.valueAsNumber))',
+        'An EventBridge schedule rate is a whole number of minutes, hours or days.');
+    }
     if (!interval.isUnresolved()) {
       const seconds = interval.toSeconds({ integral: false });
       if (!(seconds >= 300 && seconds <= 8 * 3600 && seconds % 60 === 0)) {

@@ -4,7 +4,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { BucketConsumerOptions } from './bucket-consumer-options';
-import { checkConsumerCanRun } from '../core/consumer-checks';
 import { invalidProp } from '../core/errors';
 import { S3_MAX_KEY_BYTES } from '../core/limits';
 import { invokeTargetOf } from '../core/invoke-target';
@@ -30,9 +29,17 @@ export function consumeBucket(fn: lambda.Function, bucket: s3.IBucket, options: 
       invalidProp(fn, `${where} ${prop}`, `${Buffer.byteLength(value!)} bytes long`, `allowed are at most ${S3_MAX_KEY_BYTES} bytes (the longest S3 object key)`);
     }
   }
-  if (options.events !== undefined && options.events.length === 0) {
+  const events = options.events ?? [s3.EventType.OBJECT_CREATED];
+  if (events.length === 0) {
     invalidProp(fn, `${where} events`, 'an empty list', 'allowed is at least one event type', 'Leave it out for object creation.');
   }
+  events.forEach((e, i) => {
+    const covering = events.find((o, j) => j !== i && (o === e ? j < i : eventsOverlap(o, e) && String(o).endsWith(':*')));
+    if (covering) {
+      invalidProp(fn, `${where} events`, `[${events.join(', ')}]`, `each event type once (${covering} already covers ${e})`,
+        'S3 rejects overlapping notifications for a common event type at deploy time.');
+    }
+  });
   if (outputPrefix !== undefined && !inputPrefix) {
     invalidProp(fn, `${where} inputPrefix`, 'not set', `it is required while the function writes to the bucket (outputPrefix '${outputPrefix}')`,
       'Without it every object the function writes triggers it again. Give inputs and outputs separate prefixes, e.g. inputPrefix: \'incoming/\', outputPrefix: \'processed/\'.');
@@ -49,10 +56,9 @@ export function consumeBucket(fn: lambda.Function, bucket: s3.IBucket, options: 
     input: inputPrefix ?? '',
     output: outputPrefix,
     suffix: suffix ?? '',
-    events: (options.events ?? [s3.EventType.OBJECT_CREATED]).map(String),
+    events: events.map(String),
   };
   checkAgainstOtherConsumers(fn, where, bucket, consumer);
-  checkConsumerCanRun(fn, 'consumeBucket');
 
   // Least privilege, stated exactly: get objects under the input prefix, put objects under the
   // output prefix (plus the bucket key, when it has one).
@@ -72,9 +78,9 @@ export function consumeBucket(fn: lambda.Function, bucket: s3.IBucket, options: 
       reason: 'Object keys under the consumer\'s input or output prefix: the trailing wildcard is the key space the function works in, and the prefixes are checked not to overlap.',
     })));
   }
-  const filter: s3.NotificationKeyFilter = { prefix: inputPrefix || undefined, suffix };
+  const filter: s3.NotificationKeyFilter = { prefix: inputPrefix || undefined, suffix: suffix || undefined };
   const filters = filter.prefix !== undefined || filter.suffix !== undefined ? [filter] : [];
-  for (const event of options.events ?? [s3.EventType.OBJECT_CREATED]) {
+  for (const event of events) {
     bucket.addEventNotification(event, new LambdaDestination(invokeTargetOf(fn)), ...filters);
   }
   acknowledgeNotificationsHandler(Stack.of(bucket));

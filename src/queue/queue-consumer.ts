@@ -7,7 +7,7 @@ import { ObservedQueue } from './observed-queue';
 import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueConsumerOptions } from './queue-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
-import { checkConsumerCanRun, wiringId } from '../core/consumer-checks';
+import { wiringId } from '../core/wiring-id';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
@@ -64,7 +64,6 @@ export function consumeQueue(fn: ConsumerFunction, queue: sqs.IQueue, options: Q
   checkRange(fn, `${where} maxConcurrency`, options.maxConcurrency, L.maxConcurrency.min, L.maxConcurrency.max);
   checkInteger(fn, `${where} maxConcurrency`, options.maxConcurrency);
 
-  checkConsumerCanRun(fn, `consumeQueue`);
 
   const state = CONSUMED.get(fn) ?? { queues: new Set<sqs.IQueue>(), maxConcurrencySum: 0 };
   CONSUMED.set(fn, state);

@@ -8,7 +8,7 @@ import { ownWriteFilterPatterns } from './own-write-filters';
 import { TABLE_STREAM_ALARMS } from './table-stream-alarm-catalog';
 import { TableStreamConsumerOptions } from './table-stream-options';
 import { buildAlarms } from '../core/alarm-builder';
-import { checkConsumerCanRun, wiringId } from '../core/consumer-checks';
+import { wiringId } from '../core/wiring-id';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { mayPerform, whenPrepared } from '../core/grants';
@@ -34,7 +34,7 @@ const WRITE_ACTIONS = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynam
 export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, options: TableStreamConsumerOptions = {}): DynamoEventSource {
   const where = `consumeTableStream(${table.node.path})`;
   if (!table.tableStreamArn || streamSpecification(table) === null) {
-    invalidProp(fn, where, 'a table without a stream', 'the table needs a stream',
+    invalidProp(fn, `${where} table stream`, 'not set', 'the table needs a stream',
       'Set dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES on the table (stream: for dynamodb.Table).');
   }
   const position = options.startingPosition;
@@ -44,7 +44,6 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
   }
   const consumed = CONSUMED.get(fn) ?? new Set<dynamodb.ITable>();
   if (consumed.has(table)) invalidProp(fn, where, 'called twice for the same table', 'a function consumes a table\'s stream once');
-  checkConsumerCanRun(fn, 'consumeTableStream');
   checkRange(fn, `${where} batchSize`, options.batchSize, 1, 10_000);
   checkInteger(fn, `${where} batchSize`, options.batchSize);
   checkDurationSeconds(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow, 0, 300);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { FuzzCase } from './case';
 import { templateProblems } from './oracles';
@@ -39,10 +40,22 @@ export function runCase(c: FuzzCase): Result {
 /** The messages of a thrown error; synth's validation error lists one per line as `[path] message`. */
 function errorMessages(e: Error): string[] {
   const text = String(e?.message ?? e);
+  const report = /found in: (\S+validation-report\.json)/.exec(text);
+  if (report) return [`${text}: ${policyViolations(report[1])}`];
   const header = 'Validation failed with the following errors:';
   if (!text.startsWith(header)) return [text];
   return text.slice(header.length).split('\n').map(l => l.trim()).filter(l => l.length > 0)
     .map(l => l.replace(/^\[[^\]]*\]\s*/, ''));
+}
+
+/** What CloudFormation's schema validation (a policy validation plugin) reported. */
+function policyViolations(file: string): string {
+  try {
+    const json = JSON.parse(readFileSync(file, 'utf-8'));
+    return JSON.stringify(json).slice(0, 600);
+  } catch {
+    return '(no report)';
+  }
 }
 
 /** In the library's format, blaming a prop the case set. */
@@ -51,7 +64,7 @@ export function helpful(message: string, props: readonly string[]): boolean {
   if (!m) return false;
   const blamed = m[2];
   const last = blamed.split(' ').pop()!;
-  return props.some(p => blamed === p || blamed.endsWith(` ${p}`) || blamed.endsWith(`.${p}`) || last === p
+  return props.some(p => blamed === p || blamed.startsWith(`${p}(`) || blamed.endsWith(` ${p}`) || blamed.endsWith(`.${p}`) || last === p
     || p.startsWith(`${last}.`) || last.startsWith(`${p}.`));
 }
 

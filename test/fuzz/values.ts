@@ -39,7 +39,7 @@ export function seconds(v: Dur | undefined): number | undefined {
 /** Valid values, the bounds and just past them, fractions, NaN, infinities and a token. */
 export function numberIn(min: number, max: number): fc.Arbitrary<Num> {
   return fc.oneof(
-    { weight: 8, arbitrary: fc.integer({ min, max: Math.min(max, min + 1_000_000) }) },
+    { weight: 14, arbitrary: fc.integer({ min, max: Math.min(max, min + 1_000_000) }) },
     { weight: 3, arbitrary: fc.constantFrom(min, max, min - 1, max + 1, 0, -1) },
     { weight: 1, arbitrary: fc.constantFrom(min + 0.5, max - 0.5, 2.5, Number.NaN, Number.POSITIVE_INFINITY) },
     { weight: 1, arbitrary: fc.constant<'TOKEN'>('TOKEN') },
@@ -50,8 +50,9 @@ export function numberIn(min: number, max: number): fc.Arbitrary<Num> {
 export function durationIn(minSeconds: number, maxSeconds: number): fc.Arbitrary<Dur> {
   const s = (amount: number): Dur => ({ unit: 'seconds', amount });
   return fc.oneof(
-    { weight: 8, arbitrary: fc.integer({ min: minSeconds, max: maxSeconds }).map(s) },
-    { weight: 3, arbitrary: fc.constantFrom(s(minSeconds), s(maxSeconds), s(minSeconds - 1), s(maxSeconds + 1), s(0)) },
+    { weight: 14, arbitrary: fc.integer({ min: minSeconds, max: maxSeconds }).map(s) },
+    // Duration itself refuses negative amounts, before any construct sees them
+    { weight: 3, arbitrary: fc.constantFrom(s(minSeconds), s(maxSeconds), s(Math.max(0, minSeconds - 1)), s(maxSeconds + 1), s(0)) },
     { weight: 1, arbitrary: fc.constantFrom<Dur>({ unit: 'millis', amount: 1500 }, { unit: 'millis', amount: 500 }, s(Number.NaN), s(1.5)) },
     { weight: 1, arbitrary: fc.constantFrom<Dur>({ unit: 'minutes', amount: 1 }, { unit: 'minutes', amount: 5 }, { unit: 'hours', amount: 1 }, { unit: 'days', amount: 1 }) },
     { weight: 1, arbitrary: fc.constant<'TOKEN'>('TOKEN') },
@@ -65,7 +66,12 @@ export const constructId: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 60, max: 300 }).map(n => 'L'.repeat(n)) },
 );
 
-/** `arb` or undefined, undefined about a third of the time. */
+/** `arb` or undefined, undefined about half of the time. */
 export function maybe<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
-  return fc.option(arb, { nil: undefined, freq: 3 });
+  return fc.option(arb, { nil: undefined, freq: 2 });
+}
+
+/** `arb` in about `share` of the cases, else undefined. */
+export function sometimes<T>(arb: fc.Arbitrary<T>, share: number): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ weight: Math.round(100 * (1 - share)), arbitrary: fc.constant(undefined) }, { weight: Math.round(100 * share), arbitrary: arb });
 }

@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import { consumerSpec, functionProps, FunctionSpec, makeFunction } from './function';
 import { ObservedFunction } from '../../../src';
 import { FuzzCase } from '../case';
-import { maybe } from '../values';
+import { maybe, sometimes } from '../values';
 
 const prefix = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('a/', 'b/', 'a/x/', 'in/', 'out/', 'incoming/', 'processed/') },
@@ -29,8 +29,8 @@ const callSpec: fc.Arbitrary<CallSpec> = fc.record({
   fn: fc.constantFrom<0 | 1>(0, 1),
   inputPrefix: maybe(prefix),
   outputPrefix: maybe(prefix),
-  suffix: fc.option(fc.constantFrom('.json', '*.json', ''), { nil: undefined, freq: 3 }),
-  events: fc.option(fc.subarray(['OBJECT_CREATED', 'OBJECT_CREATED_PUT', 'OBJECT_REMOVED'] as const, { minLength: 0 }).map(a => [...a]), { nil: undefined, freq: 2 }),
+  suffix: sometimes(fc.constantFrom('.json', '*.json', ''), 0.3),
+  events: sometimes(fc.subarray(['OBJECT_CREATED', 'OBJECT_CREATED_PUT', 'OBJECT_REMOVED'] as const, { minLength: 0 }).map(a => [...a]), 0.4),
 });
 
 const bucketSpec: fc.Arbitrary<BucketSpec> = fc.record({

@@ -7,7 +7,7 @@ import { FUNCTION_ALARMS } from '../../../src/function/function-alarm-catalog';
 import { MINIMAL } from '../../helpers';
 import { alarmOptions, alarmProps, alarmSpecs, alarmsWrong, AlarmSpecs } from '../alarms';
 import { FuzzCase } from '../case';
-import { constructId, Dur, dur, durationIn, maybe, num, Num, numberIn } from '../values';
+import { constructId, Dur, dur, durationIn, maybe, num, Num, numberIn, sometimes } from '../values';
 
 export interface FunctionSpec {
   readonly id: string;
@@ -29,12 +29,12 @@ export const functionSpec: fc.Arbitrary<FunctionSpec> = fc.record({
   retryAttempts: maybe(numberIn(0, 2)),
   maxEventAge: maybe(durationIn(60, 21_600)),
   reservedConcurrentExecutions: maybe(numberIn(0, 1000)),
-  provisionedConcurrency: fc.option(fc.record({
+  provisionedConcurrency: sometimes(fc.record({
     executions: numberIn(1, 50),
     maxExecutions: maybe(numberIn(1, 100)),
     utilizationTargetPercent: maybe(numberIn(10, 90)),
     aliasName: maybe(fc.constantFrom('live', 'prod-1', '123', 'bad name', 'x'.repeat(129))),
-  }), { nil: undefined, freq: 5 }),
+  }), 0.2),
   alarms: alarmSpecs(Object.keys(FUNCTION_ALARMS)),
   loggingFormat: maybe(fc.constantFrom<'JSON' | 'TEXT'>('JSON', 'TEXT')),
   asyncFailureQueue: maybe(fc.boolean()),
@@ -44,7 +44,7 @@ export const functionSpec: fc.Arbitrary<FunctionSpec> = fc.record({
 export const consumerSpec: fc.Arbitrary<FunctionSpec> = fc.record({
   id: fc.constantFrom('Handler', 'Worker'),
   timeout: maybe(durationIn(1, 900)),
-  reservedConcurrentExecutions: fc.option(numberIn(0, 1000), { nil: undefined, freq: 4 }),
+  reservedConcurrentExecutions: sometimes(numberIn(0, 1000), 0.25),
   asyncFailureQueue: fc.constant(false),
 });
 

@@ -1,4 +1,4 @@
-import { App, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnWaitConditionHandle, Stack, Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as fc from 'fast-check';
 import { functionProps, functionSpec, FunctionSpec, makeFunction } from './function';
@@ -15,7 +15,12 @@ function stackAt(stack: Stack, w: Where, id: string): Stack {
   if (w === 'same') return stack;
   const app = stack.node.root as App;
   const env = w === 'otherRegion' ? { ...ENV, region: 'eu-west-1' } : w === 'otherAccount' ? { ...ENV, account: '210987654321' } : ENV;
-  return (app.node.tryFindChild(id) as Stack | undefined) ?? new Stack(app, id, { env });
+  const existing = app.node.tryFindChild(id) as Stack | undefined;
+  if (existing) return existing;
+  const created = new Stack(app, id, { env });
+  // a stack without resources is not a template CloudFormation accepts
+  new CfnWaitConditionHandle(created, 'Placeholder');
+  return created;
 }
 
 interface NotificationSpec {
@@ -53,7 +58,7 @@ interface HealthSpec {
 export const serviceHealthCase: fc.Arbitrary<FuzzCase> = fc.record({
   ids: fc.uniqueArray(constructId, { minLength: 1, maxLength: 3 }),
   healthId: constructId,
-  healthAt: fc.constantFrom<Where>('same', 'otherStack'),
+  healthAt: fc.constantFrom<Where>('same', 'otherStack', 'otherRegion'),
   watchStack: fc.boolean(),
 }).map((spec: HealthSpec) => ({
   target: 'ServiceHealth',
@@ -61,7 +66,7 @@ export const serviceHealthCase: fc.Arbitrary<FuzzCase> = fc.record({
   props: ['watch'],
   build: (stack: Stack) => {
     spec.ids.forEach(id => makeFunction(stack, { id, asyncFailureQueue: false }));
-    new ServiceHealth(stackAt(stack, spec.healthAt, 'Monitoring'), spec.healthId, { watch: spec.watchStack ? stack : undefined });
+    new ServiceHealth(stackAt(stack, spec.healthAt, 'Monitoring'), `Health${spec.healthId}`, { watch: spec.watchStack ? stack : undefined });
   },
 }));
 

@@ -8,7 +8,7 @@ import { ObservedQueue } from '../../../src';
 import { QUEUE_ALARMS } from '../../../src/queue/queue-alarm-catalog';
 import { alarmOptions, alarmProps, alarmSpecs, alarmsWrong, AlarmSpecs } from '../alarms';
 import { FuzzCase } from '../case';
-import { constructId, Dur, dur, durationIn, maybe, num, Num, numberIn, seconds } from '../values';
+import { constructId, Dur, dur, durationIn, maybe, num, Num, numberIn, seconds, sometimes } from '../values';
 
 interface QueueSpec {
   readonly id: string;
@@ -23,7 +23,7 @@ const queueSpec: fc.Arbitrary<QueueSpec> = fc.record({
   id: constructId,
   observed: fc.boolean(),
   fifo: maybe(fc.boolean()),
-  visibilityTimeout: fc.option(durationIn(0, 43_200), { nil: undefined, freq: 2 }),
+  visibilityTimeout: sometimes(durationIn(0, 43_200), 0.4),
   maxReceiveCount: maybe(numberIn(1, 1000)),
   alarms: alarmSpecs(Object.keys(QUEUE_ALARMS)),
 });
@@ -95,8 +95,8 @@ export const consumeQueueCase: fc.Arbitrary<FuzzCase> = consumeSpec.map(spec => 
   });
   const props = [...functionProps(spec.fn), ...queueProps(spec.queue), ...alarmProps('queueAlarms', spec.queueAlarms)];
   for (const k of ['batchSize', 'maxBatchingWindow', 'maxConcurrency'] as const) if (spec[k] !== undefined) props.push(k);
-  // the function's timeout sets the visibility timeout the queue needs
-  if (spec.fn.timeout !== undefined || spec.maxBatchingWindow !== undefined) props.push('visibilityTimeout');
+  // the queue's visibility timeout (given or SQS's default) must fit the function's timeout
+  props.push('visibilityTimeout');
   return {
     target: 'consumeQueue',
     input: spec,

@@ -87,6 +87,7 @@ export const consumeTableStreamCase: fc.Arbitrary<FuzzCase> = streamSpec.map(spe
     if (spec[k] !== undefined) props.push(k);
   }
   if (spec.table.stream !== 'NEW_AND_OLD_IMAGES') props.push('dropOwnWrites', 'stream');
+  if (spec.table.stream === undefined) props.push('table stream');
   if (spec.second === 'twice') props.push('consumeTableStream');
   return {
     target: 'consumeTableStream',
