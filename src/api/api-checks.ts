@@ -60,9 +60,13 @@ function seconds(ms: number): string {
  * unset or a token.
  */
 export function checkIntegrationTimeout(api: IConstruct, label: string, timeout: Duration | undefined, rules: ApiRules): number | undefined {
+  const prop = `${label} integrationTimeout`;
+  if (timeout !== undefined && timeout.isUnresolved() && timeout.unitLabel() !== 'millis') {
+    invalidProp(api, prop, `a token in ${timeout.unitLabel()}`, 'allowed is a token in milliseconds (Duration.millis(param.valueAsNumber))',
+      'API Gateway takes the timeout in milliseconds, and a token cannot be converted at synth time.');
+  }
   if (timeout === undefined || timeout.isUnresolved()) return undefined;
   const ms = timeout.toMilliseconds({ integral: false });
-  const prop = `${label} integrationTimeout`;
   const max = rules.maxIntegration;
   if (!Number.isFinite(ms) || ms < API_LIMITS.minIntegrationMs || !Number.isInteger(ms)) {
     invalidProp(api, prop, `${ms} ms`, `allowed is a whole number of milliseconds from ${API_LIMITS.minIntegrationMs} ms${max ? ` to ${seconds(max.ms)} ${max.where}` : ''}`);

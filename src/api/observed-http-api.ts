@@ -195,7 +195,8 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
       authorizationScopes: options.authorizationScopes,
     });
     if (viaL1 && timeoutMs !== API_LIMITS.httpIntegrationMs) {
-      const cfn = this.node.findAll().find((c): c is apigwv2.CfnIntegration => c instanceof apigwv2.CfnIntegration && c.node.scope?.node.id === integrationId);
+      const cfn = this.node.findAll()
+        .find((c): c is apigwv2.CfnIntegration => c instanceof apigwv2.CfnIntegration && c.node.scope?.node.id === integrationId);
       if (cfn) cfn.timeoutInMillis = timeoutMs;
     }
     const rules = this.rules();

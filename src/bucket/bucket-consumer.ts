@@ -5,8 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { BucketConsumerOptions } from './bucket-consumer-options';
 import { invalidProp } from '../core/errors';
-import { S3_MAX_KEY_BYTES } from '../core/limits';
 import { invokeTargetOf } from '../core/invoke-target';
+import { S3_MAX_KEY_BYTES } from '../core/limits';
 import { wildcardResourceFindingId } from '../core/nag-ids';
 
 /**
@@ -120,8 +120,9 @@ function checkAgainstOtherConsumers(fn: lambda.Function, where: string, bucket: 
   for (const other of all.slice(0, -1)) {
     const common = consumer.events.find(e => other.events.some(o => eventsOverlap(e, o)));
     if (common && overlaps(consumer.input, other.input) && (consumer.suffix.endsWith(other.suffix) || other.suffix.endsWith(consumer.suffix))) {
-      invalidProp(fn, `${where} inputPrefix`, `'${consumer.input}'`,
-        `it overlaps the notification of ${other.fn} on the same bucket (inputPrefix '${other.input}', suffix '${other.suffix}') for ${common}`,
+      const shown = (prefix: string) => prefix === '' ? 'not set (every key)' : `'${prefix}'`;
+      invalidProp(fn, `${where} inputPrefix`, shown(consumer.input),
+        `it overlaps the notification of ${other.fn} on the same bucket (inputPrefix ${shown(other.input)}, suffix '${other.suffix}') for ${common}`,
         'S3 rejects overlapping notification filters for a common event type at deploy time. Give each consumer its own prefix or suffix.');
     }
   }

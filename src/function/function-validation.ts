@@ -39,7 +39,6 @@ export function validateFunctionProps(path: string, props: ObservedFunctionProps
     }
     checkRange(path, 'provisionedConcurrency.utilizationTargetPercent', pc.utilizationTargetPercent, 10, 90, 'percent');
     const most = pc.maxExecutions ?? pc.executions;
-    const reserved = props.reservedConcurrentExecutions;
     if (reserved !== undefined && !Token.isUnresolved(reserved) && !Token.isUnresolved(most) && most > reserved) {
       invalidProp(path, 'provisionedConcurrency', `${most} executions`, `at most reservedConcurrentExecutions (${reserved}) is allowed`,
         'Lambda cannot provision more environments than the function may run.');

@@ -7,11 +7,11 @@ import { ObservedQueue } from './observed-queue';
 import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueConsumerOptions } from './queue-consumer-options';
 import { buildAlarms } from '../core/alarm-builder';
-import { wiringId } from '../core/wiring-id';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
 import { SQS_MIN_WINDOW_SECONDS_ABOVE_10 } from '../core/limits';
+import { wiringId } from '../core/wiring-id';
 
 /** Lambda's limits for SQS event sources. */
 export const SQS_SOURCE_LIMITS = {
@@ -53,7 +53,8 @@ export function consumeQueue(fn: ConsumerFunction, queue: sqs.IQueue, options: Q
     invalidProp(fn, `${where} batchSize`, batchSize, `above ${L.batchSizeWithoutWindow} a maxBatchingWindow is required`,
       'Set maxBatchingWindow (for example Duration.seconds(5)), or lower batchSize to 10.');
   }
-  if (!Token.isUnresolved(batchSize) && batchSize > L.batchSizeWithoutWindow && windowSeconds !== undefined && windowSeconds < SQS_MIN_WINDOW_SECONDS_ABOVE_10) {
+  const bigBatch = !Token.isUnresolved(batchSize) && batchSize > L.batchSizeWithoutWindow;
+  if (bigBatch && windowSeconds !== undefined && windowSeconds < SQS_MIN_WINDOW_SECONDS_ABOVE_10) {
     invalidProp(fn, `${where} maxBatchingWindow`, `${windowSeconds} seconds`,
       `allowed is at least ${SQS_MIN_WINDOW_SECONDS_ABOVE_10} second with a batchSize above ${L.batchSizeWithoutWindow} (batchSize is ${batchSize})`,
       'Lambda rejects the mapping otherwise. Set maxBatchingWindow to Duration.seconds(1) or more, or lower batchSize to 10.');

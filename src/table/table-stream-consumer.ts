@@ -8,12 +8,12 @@ import { ownWriteFilterPatterns } from './own-write-filters';
 import { TABLE_STREAM_ALARMS } from './table-stream-alarm-catalog';
 import { TableStreamConsumerOptions } from './table-stream-options';
 import { buildAlarms } from '../core/alarm-builder';
-import { wiringId } from '../core/wiring-id';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
 import { DYNAMODB_STARTING_POSITIONS } from '../core/limits';
+import { wiringId } from '../core/wiring-id';
 
 /** The environment variables that hand a function its write marker. */
 export const MARKER_ATTRIBUTE_ENV = 'OBSERVED_WRITE_MARKER_ATTRIBUTE';

@@ -153,6 +153,13 @@ describe('HTTP integration timeouts', () => {
     synth(stack).hasResourceProperties('AWS::ApiGatewayV2::Integration', { TimeoutInMillis: 29_500 });
   });
 
+  test('a token in seconds', () => {
+    const stack = testStack();
+    const seconds = new CfnParameter(stack, 'Seconds', { type: 'Number' }).valueAsNumber;
+    expect(() => api(stack).addLambdaRoute(apigwv2.HttpMethod.GET, '/a', fn(stack), { integrationTimeout: Duration.seconds(seconds) })).toThrow(
+      'TestStack/Api: GET /a integrationTimeout is a token in seconds; allowed is a token in milliseconds (Duration.millis(param.valueAsNumber)).');
+  });
+
   test('31 seconds gets the library\'s explanation', () => {
     const stack = testStack();
     expect(() => api(stack).addLambdaRoute(apigwv2.HttpMethod.GET, '/a', fn(stack), { integrationTimeout: Duration.seconds(31) })).toThrow(

@@ -58,7 +58,8 @@ export function alarmProps(prefix: string, specs: AlarmSpecs | undefined): strin
  * What the alarms ended up with against what was asked: a value given stays as given, a token
  * stays a token, and a token never turns up where none was given.
  */
-export function alarmsWrong(stack: Stack, alarms: readonly Alarm[], catalog: AlarmCatalog<string>, specs: AlarmSpecs | undefined): string | undefined {
+export function alarmsWrong(stack: Stack, alarms: readonly Alarm[], catalog: AlarmCatalog<string>,
+  specs: AlarmSpecs | undefined): string | undefined {
   for (const alarm of alarms) {
     const key = Object.keys(catalog).find(k => `${catalog[k].id}Alarm` === alarm.node.id);
     if (!key) continue;

@@ -63,7 +63,9 @@ export const codeStorageCase: fc.Arbitrary<FuzzCase> = codeStorageSpec.map(spec 
   };
 });
 
-export const accountConcurrencyCase: fc.Arbitrary<FuzzCase> = fc.record({ id: constructId, alarms: alarmSpecs(Object.keys(ACCOUNT_CONCURRENCY_ALARMS)) }).map(spec => {
+const accountConcurrencySpec = fc.record({ id: constructId, alarms: alarmSpecs(Object.keys(ACCOUNT_CONCURRENCY_ALARMS)) });
+
+export const accountConcurrencyCase: fc.Arbitrary<FuzzCase> = accountConcurrencySpec.map(spec => {
   let monitor: AccountConcurrencyMonitor | undefined;
   return {
     target: 'AccountConcurrencyMonitor',

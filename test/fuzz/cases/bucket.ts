@@ -46,7 +46,8 @@ function overlaps(a: string, b: string): boolean {
 /** A loop: following "writes under a prefix that triggers" from a call comes back to it. */
 function loops(calls: CallSpec[]): boolean {
   const next = (i: number) => calls.map((_, j) => j).filter(j => calls[i].outputPrefix !== undefined && overlaps(calls[i].outputPrefix!, calls[j].inputPrefix ?? ''));
-  const reaches = (from: number, to: number, seen: Set<number>): boolean => next(from).some(j => j === to || (!seen.has(j) && (seen.add(j), reaches(j, to, seen))));
+  const reaches = (from: number, to: number, seen: Set<number>): boolean =>
+    next(from).some(j => j === to || (!seen.has(j) && (seen.add(j), reaches(j, to, seen))));
   return calls.some((_, i) => reaches(i, i, new Set()));
 }
 
@@ -58,6 +59,8 @@ export const consumeBucketCase: fc.Arbitrary<FuzzCase> = bucketSpec.map(spec => 
     // writing to the bucket requires an input prefix
     if (c.outputPrefix !== undefined) props.push('inputPrefix');
   }
+  // calls on one bucket must not overlap: the input prefix (set or not) is what to change
+  if (spec.calls.length > 1) props.push('inputPrefix');
   return {
     target: 'consumeBucket',
     input: spec,
