@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { alarmsUnder } from '../core/alarm-registry';
+import { differentEnv, envOf } from '../core/environment';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
 import { peekState, setState } from '../core/tree-state';
-import { differentEnv, envOf } from '../core/environment';
 
 /** Where the alarms of observed constructs live. */
 export enum AlarmPlacementMode {

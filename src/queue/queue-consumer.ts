@@ -8,11 +8,11 @@ import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueConsumerOptions } from './queue-consumer-options';
 import { buildAlarms } from '../alarms/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
+import { functionDiagnosis } from '../core/function-diagnosis';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
-import { stateOf } from '../core/tree-state';
-import { functionDiagnosis } from '../core/function-diagnosis';
 import { SQS_MIN_WINDOW_SECONDS_ABOVE_10 } from '../core/limits';
+import { stateOf } from '../core/tree-state';
 import { wiringId } from '../core/wiring-id';
 
 /** Lambda's limits for SQS event sources. */
