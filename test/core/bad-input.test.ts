@@ -214,6 +214,17 @@ describe('other environments', () => {
     expect(() => a.synth()).toThrow('Main/Other: AlarmNotifications.sendTo topic is Topics/Alerts in 123456789012/eu-west-1;');
   });
 
+  test('a non-paging topic, or a service-health alarm\'s own topic, in another region', () => {
+    const a = app();
+    const stack = new Stack(a, 'Main', { env: env('us-east-1') });
+    const topic = new sns.Topic(new Stack(a, 'Topics', { env: env('eu-west-1') }), 'Tickets');
+    AlarmNotifications.sendNonPagingTo(a, topic);
+    new ObservedQueue(stack, 'Q');
+    expect(() => a.synth()).toThrow('Main/Q: AlarmNotifications.sendNonPagingTo topic is Topics/Tickets in 123456789012/eu-west-1;');
+    expect(() => new ServiceHealth(stack, 'Health', { topic })).toThrow(
+      'Main/Health: topic is Topics/Tickets in 123456789012/eu-west-1; allowed is a topic in the account and region of the alarm (123456789012/us-east-1).');
+  });
+
   test('a service-health alarm in another region than the alarms it watches', () => {
     const a = app();
     const stack = new Stack(a, 'Main', { env: env('us-east-1') });
