@@ -301,12 +301,16 @@ export class CodeStorageMonitor extends Construct {
 
   private validate(interval: Duration, largest: number, keep: number, prefixes: string[] | undefined,
     alarms: CodeStorageAlarmOptions | undefined, mode: VersionCleanupMode | undefined): void {
-    if (mode !== undefined && !Object.values(VersionCleanupMode).includes(mode)) {
+    if (mode !== undefined && !Token.isUnresolved(mode) && !Object.values(VersionCleanupMode).includes(mode)) {
       invalidProp(this, 'versionCleanup.mode', JSON.stringify(mode), `allowed are ${Object.values(VersionCleanupMode).map(m => `VersionCleanupMode.${m}`).join(' and ')}`);
+    }
+    if (interval.isUnresolved() && !['minutes', 'hours', 'days'].includes(interval.unitLabel())) {
+      invalidProp(this, 'pollInterval', `a token in ${interval.unitLabel()}`, 'allowed is a token in minutes or hours (e.g. Duration.minutes(param.valueAsNumber))',
+        'An EventBridge schedule rate is a whole number of minutes, hours or days.');
     }
     if (!interval.isUnresolved()) {
       const seconds = interval.toSeconds({ integral: false });
-      if (seconds < 300 || seconds > 8 * 3600 || seconds % 60 !== 0) {
+      if (!(seconds >= 300 && seconds <= 8 * 3600 && seconds % 60 === 0)) {
         invalidProp(this, 'pollInterval', `${seconds} seconds`, 'allowed is a whole number of minutes from 5 minutes to 8 hours');
       }
       // a period shorter than the interval has periods without a poll: the missing-data alarm would fire

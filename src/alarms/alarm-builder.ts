@@ -10,6 +10,7 @@ import { attachNotifications, nearestRunbook } from '../core/alarm-notifications
 import { AlarmOptions } from '../core/alarm-options';
 import { registerAlarm, isCritical } from '../core/alarm-registry';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
+import { ALARM_LIMITS } from '../core/limits';
 import { alarmHome } from '../placement/alarm-scope';
 
 /** What a construct tells the builder about itself. */
@@ -126,25 +127,61 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
   return alarms;
 }
 
-/** The entry's defaults overlaid with the user's options, each checked against its range. */
+/**
+ * The entry's defaults overlaid with the user's options, each checked against its range. An error
+ * blames the option the user set (a default is never blamed for a value the user chose), and a
+ * token only ever stands for itself: it changes no other setting.
+ */
 export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry, options: AlarmOptions | undefined): EffectiveAlarm {
   checkRunbookUrl(owner, `${prop}.runbookUrl`, options?.runbookUrl);
-  const threshold = options?.threshold ?? entry.threshold;
+  const given = options ?? {};
+  const threshold = given.threshold ?? entry.threshold;
   checkRange(owner, `${prop}.threshold`, threshold, entry.min, entry.max, entry.unit);
-  const evaluationPeriods = options?.evaluationPeriods ?? Math.max(entry.evaluationPeriods, options?.datapointsToAlarm ?? 0);
-  checkInteger(owner, `${prop}.evaluationPeriods`, evaluationPeriods);
-  const period = options?.period ?? entry.period;
-  const periodSeconds = period.isUnresolved() ? undefined : period.toSeconds();
-  if (periodSeconds !== undefined && (periodSeconds < 60 || periodSeconds % 60 !== 0 || periodSeconds > 86400)) {
+
+  const period = given.period ?? entry.period;
+  const periodSeconds = period.isUnresolved() ? undefined : period.toSeconds({ integral: false });
+  const { minPeriodSeconds, maxEvaluationSeconds } = ALARM_LIMITS;
+  if (periodSeconds !== undefined && !(periodSeconds >= minPeriodSeconds && periodSeconds <= maxEvaluationSeconds && periodSeconds % 60 === 0)) {
     invalidProp(owner, `${prop}.period`, `${periodSeconds} seconds`, 'allowed is a whole number of minutes from 1 minute to 1 day');
   }
   // CloudWatch: evaluation periods x period must not exceed one day
-  const maxPeriods = periodSeconds === undefined ? 1440 : Math.floor(86400 / periodSeconds);
-  checkRange(owner, `${prop}.evaluationPeriods`, evaluationPeriods, 1, maxPeriods);
-  const datapointsToAlarm = options?.datapointsToAlarm ?? Math.min(entry.datapointsToAlarm, evaluationPeriods);
-  checkInteger(owner, `${prop}.datapointsToAlarm`, datapointsToAlarm);
-  if (!Token.isUnresolved(evaluationPeriods)) {
-    checkRange(owner, `${prop}.datapointsToAlarm`, datapointsToAlarm, 1, evaluationPeriods);
+  const maxPeriods = periodSeconds === undefined ? maxEvaluationSeconds / minPeriodSeconds : Math.floor(maxEvaluationSeconds / periodSeconds);
+
+  const datapoints = given.datapointsToAlarm;
+  const datapointsKnown = datapoints !== undefined && !Token.isUnresolved(datapoints);
+  if (datapointsKnown) {
+    checkInteger(owner, `${prop}.datapointsToAlarm`, datapoints);
+    if (!Number.isFinite(datapoints) || datapoints < 1 || datapoints > maxPeriods) {
+      invalidProp(owner, `${prop}.datapointsToAlarm`, datapoints, `allowed range is 1-${maxPeriods}`);
+    }
+  }
+
+  let evaluationPeriods: number;
+  if (given.evaluationPeriods !== undefined) {
+    evaluationPeriods = given.evaluationPeriods;
+    checkInteger(owner, `${prop}.evaluationPeriods`, evaluationPeriods);
+    if (!Token.isUnresolved(evaluationPeriods) && (!Number.isFinite(evaluationPeriods) || evaluationPeriods < 1 || evaluationPeriods > maxPeriods)) {
+      invalidProp(owner, `${prop}.evaluationPeriods`, evaluationPeriods, `allowed range is 1-${maxPeriods}`);
+    }
+  } else {
+    // the default window, widened to hold the datapoints the user asked for
+    evaluationPeriods = datapointsKnown ? Math.max(entry.evaluationPeriods, datapoints) : entry.evaluationPeriods;
+    if (evaluationPeriods > maxPeriods) {
+      invalidProp(owner, `${prop}.period`, period.toHumanString(),
+        `with the default ${evaluationPeriods} evaluation periods, allowed is at most ${maxEvaluationSeconds / evaluationPeriods / 60} minutes (evaluation periods x period must not exceed 1 day)`,
+        `Set ${prop}.evaluationPeriods (and datapointsToAlarm) as well.`);
+    }
+  }
+
+  const periodsKnown = !Token.isUnresolved(evaluationPeriods);
+  let datapointsToAlarm: number;
+  if (datapoints !== undefined) {
+    datapointsToAlarm = datapoints;
+    checkInteger(owner, `${prop}.datapointsToAlarm`, datapointsToAlarm);
+    if (datapointsKnown && periodsKnown) checkRange(owner, `${prop}.datapointsToAlarm`, datapointsToAlarm, 1, evaluationPeriods);
+  } else {
+    // M of N with fewer periods than the default M: every period must breach; a token N is not judged
+    datapointsToAlarm = periodsKnown ? Math.min(entry.datapointsToAlarm, evaluationPeriods) : entry.datapointsToAlarm;
   }
   return { threshold, evaluationPeriods, datapointsToAlarm, period };
 }

@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { API_LIMITS, ApiRoute, FunctionIndex } from './api-routes';
 import { invalidProp } from '../core/errors';
@@ -52,6 +52,27 @@ export function maxFunctionSeconds(integrationTimeoutMs: number, marginMs: numbe
 function seconds(ms: number): string {
   const s = ms / 1000;
   return `${s} second${s === 1 ? '' : 's'}`;
+}
+
+/**
+ * Checks a route's integration timeout before aws-cdk-lib sees it (it would refuse some allowed
+ * values, such as an HTTP API's 30 seconds, in words of its own). Returns it in ms, undefined when
+ * unset or a token.
+ */
+export function checkIntegrationTimeout(api: IConstruct, label: string, timeout: Duration | undefined, rules: ApiRules): number | undefined {
+  const prop = `${label} integrationTimeout`;
+  if (timeout !== undefined && timeout.isUnresolved() && timeout.unitLabel() !== 'millis') {
+    invalidProp(api, prop, `a token in ${timeout.unitLabel()}`, 'allowed is a token in milliseconds (Duration.millis(param.valueAsNumber))',
+      'API Gateway takes the timeout in milliseconds, and a token cannot be converted at synth time.');
+  }
+  if (timeout === undefined || timeout.isUnresolved()) return undefined;
+  const ms = timeout.toMilliseconds({ integral: false });
+  const max = rules.maxIntegration;
+  if (!Number.isFinite(ms) || ms < API_LIMITS.minIntegrationMs || !Number.isInteger(ms)) {
+    invalidProp(api, prop, `${ms} ms`, `allowed is a whole number of milliseconds from ${API_LIMITS.minIntegrationMs} ms${max ? ` to ${seconds(max.ms)} ${max.where}` : ''}`);
+  }
+  if (max && ms > max.ms) invalidProp(api, prop, seconds(ms), `allowed is at most ${seconds(max.ms)} ${max.where}`, max.fix);
+  return ms;
 }
 
 /** The library's validation message (`invalidProp`'s format) as a string, so that all problems are reported at once. */

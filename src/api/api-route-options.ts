@@ -25,8 +25,7 @@ export interface HttpLambdaRouteOptions {
   /**
    * How long API Gateway waits for the function before it answers 504. The function's timeout
    * must end at least `ObservedHttpApi.LAMBDA_TIMEOUT_MARGIN` before it; an ObservedFunction
-   * without an explicit timeout is given one that does. HTTP APIs allow 50 ms to 30 seconds
-   * (aws-cdk-lib accepts at most 29 seconds when the value is set).
+   * without an explicit timeout is given one that does. HTTP APIs allow 50 ms to 30 seconds.
    *
    * @default - API Gateway's default and maximum for HTTP APIs, 30 seconds
    */

@@ -9,15 +9,18 @@ import { Construct } from 'constructs';
 import { HTTP_ACCESS_LOG_FORMAT } from './access-log';
 import { HTTP_API_ALARMS } from './api-alarm-catalog';
 import { ApiAlarmOptions } from './api-alarm-options';
-import { ApiRules, CheckedApi, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
+import { ApiRules, CheckedApi, checkIntegrationTimeout, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
 import { HttpLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, httpRoutes } from './api-routes';
 import { buildAlarms } from '../alarms/alarm-builder';
 import { availabilityObjective, burnRateThreshold, isErrorBudgetKey } from '../core/error-budget';
-import { checkRange } from '../core/errors';
+import { checkInteger, checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
 import { createLogGroup } from '../core/log-groups';
 import { brand, hasBrand } from '../core/tree-state';
+
+/** The longest integration timeout aws-cdk-lib's HttpIntegration accepts, in ms. */
+const HTTP_L2_MAX_TIMEOUT_MS = 29_000;
 
 /**
  * Props of an ObservedHttpApi: every prop of `apigwv2.HttpApi`, plus the default stage's
@@ -128,6 +131,7 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
     const path = `${scope.node.path}/${id}`;
     checkRange(path, 'throttle.rateLimit', props.throttle?.rateLimit, 0, 1_000_000, 'requests per second');
     checkRange(path, 'throttle.burstLimit', props.throttle?.burstLimit, 0, 1_000_000, 'requests');
+    checkInteger(path, 'throttle.burstLimit', props.throttle?.burstLimit);
     const { alarms, alarmTopic, availabilityObjectivePercent, allowUnauthenticatedAccess, accessLogRetention, throttle, ...apiProps } = props;
     const ownStage = props.createDefaultStage !== false;
     // HttpApiProps has no settings for the default stage: the construct creates it instead
@@ -196,8 +200,13 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
    */
   public addLambdaRoute(httpMethod: apigwv2.HttpMethod, path: string, handler: lambda.IFunction,
     options: HttpLambdaRouteOptions = {}): apigwv2.HttpRoute {
-    const integration = new HttpLambdaIntegration(`LambdaIntegration${Names.nodeUniqueId(handler.node)}`, invokeTargetOf(handler), {
-      timeout: options.integrationTimeout,
+    const timeoutMs = checkIntegrationTimeout(this, `${httpMethod} ${path}`, options.integrationTimeout, this.rules());
+    // aws-cdk-lib takes at most 29 seconds; an HTTP API allows 30 (its default): above 29 s the
+    // timeout is set on the integration's L1 instead
+    const viaL1 = timeoutMs !== undefined && timeoutMs > HTTP_L2_MAX_TIMEOUT_MS;
+    const integrationId = `LambdaIntegration${Names.nodeUniqueId(handler.node)}`;
+    const integration = new HttpLambdaIntegration(integrationId, invokeTargetOf(handler), {
+      timeout: viaL1 ? undefined : options.integrationTimeout,
     });
     const [route] = this.addRoutes({
       path,
@@ -206,6 +215,11 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
       authorizer: options.authorizer,
       authorizationScopes: options.authorizationScopes,
     });
+    if (viaL1 && timeoutMs !== API_LIMITS.httpIntegrationMs) {
+      const cfn = this.node.findAll()
+        .find((c): c is apigwv2.CfnIntegration => c instanceof apigwv2.CfnIntegration && c.node.scope?.node.id === integrationId);
+      if (cfn) cfn.timeoutInMillis = timeoutMs;
+    }
     const rules = this.rules();
     const checked = httpRoutes(this, new FunctionIndex(Stack.of(this))).find(r => r.construct === route);
     if (checked) {

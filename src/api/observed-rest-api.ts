@@ -8,14 +8,14 @@ import { Construct, IConstruct } from 'constructs';
 import { OwnAccessLogGroup, REST_ACCESS_LOG_FORMAT } from './access-log';
 import { REST_API_ALARMS } from './api-alarm-catalog';
 import { ApiAlarmOptions } from './api-alarm-options';
-import { ApiRules, CheckedApi, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
+import { ApiRules, CheckedApi, checkIntegrationTimeout, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
 import { apiGatewayAccount } from './api-gateway-account';
 import { defaultApiName } from './api-naming';
 import { RestLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, restRoutes } from './api-routes';
 import { buildAlarms } from '../alarms/alarm-builder';
 import { availabilityObjective, burnRateThreshold, isErrorBudgetKey } from '../core/error-budget';
-import { checkRange } from '../core/errors';
+import { checkInteger, checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
 import { brand, hasBrand } from '../core/tree-state';
 
@@ -151,6 +151,7 @@ export class ObservedRestApi extends apigateway.RestApi {
     const given = props.deployOptions ?? {};
     checkRange(path, 'deployOptions.throttlingRateLimit', given.throttlingRateLimit, 0, 1_000_000, 'requests per second');
     checkRange(path, 'deployOptions.throttlingBurstLimit', given.throttlingBurstLimit, 0, 1_000_000, 'requests');
+    checkInteger(path, 'deployOptions.throttlingBurstLimit', given.throttlingBurstLimit);
     const { alarms, alarmTopic, availabilityObjectivePercent, allowUnauthenticatedAccess, accessLogRetention, defaultRequestValidator, ...apiProps } = props;
     const deploy = props.deploy !== false;
     const ownLogs = deploy && !given.accessLogDestination
@@ -228,6 +229,7 @@ export class ObservedRestApi extends apigateway.RestApi {
    */
   public addLambdaRoute(httpMethod: string, path: string, handler: lambda.IFunction, options: RestLambdaRouteOptions = {}): apigateway.Method {
     const { integrationTimeout, ...methodOptions } = options;
+    checkIntegrationTimeout(this, `${httpMethod} ${path}`, integrationTimeout, this.rules());
     const integration = new apigateway.LambdaIntegration(invokeTargetOf(handler), { timeout: integrationTimeout });
     const method = this.root.resourceForPath(path).addMethod(httpMethod, integration, methodOptions);
     const rules = this.rules();

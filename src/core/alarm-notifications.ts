@@ -1,9 +1,11 @@
-import { AspectPriority, Aspects, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, NestedStack, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, CompositeAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { checkRunbookUrl } from './alarm-description';
+import { differentEnv, envOf } from './environment';
+import { invalidProp } from './errors';
 import { grantToAlarms, keyOfSameRegion, nearestDefaults } from './observed-defaults';
 
 /** Per-scope state on the construct tree (a `Symbol.for` key: two copies of the library share it). */
@@ -111,6 +113,7 @@ export function nearestRunbook(construct: IConstruct): string | undefined {
  */
 export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined, owner: IConstruct, critical: boolean): void {
   if (ownTopic) {
+    checkTopicEnvironment(alarm, ownTopic, owner, 'alarmTopic');
     addTopic(alarm, ownTopic);
     return;
   }
@@ -122,21 +125,30 @@ export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined, 
       const nonPaging = nearest(owner, NON_PAGING);
       const watched = (watchers(owner.node.root)).some(covers => covers(owner));
       const topic = watched ? nonPaging : critical ? paging ?? nonPaging : nonPaging ?? paging;
+      if (topic) {
+        checkTopicEnvironment(alarm, topic, owner, topic === paging ? 'AlarmNotifications.sendTo topic' : 'AlarmNotifications.sendNonPagingTo topic');
+      }
       addTopic(alarm, topic ?? AlarmNotifications.defaultTopic(alarm));
     },
   }, { priority: AspectPriority.MUTATING });
 }
 
 /** Gives a service-health alarm its actions when the app is synthesized (see `AlarmNotifications`). */
-export function attachHealthNotifications(alarm: CompositeAlarm, topic: ITopic | undefined): void {
+export function attachHealthNotifications(alarm: CompositeAlarm, topic: ITopic | undefined, owner: IConstruct = alarm): void {
   if (topic) {
+    checkTopicEnvironment(alarm, topic, owner, 'topic');
     addTopic(alarm, topic);
     return;
   }
   Aspects.of(alarm).add({
     visit(node: IConstruct) {
       if (node !== alarm) return;
-      addTopic(alarm, nearest(alarm, PAGING) ?? nearest(alarm, NON_PAGING) ?? AlarmNotifications.defaultTopic(alarm));
+      const paging = nearest(alarm, PAGING);
+      const found = paging ?? nearest(alarm, NON_PAGING);
+      if (found) {
+        checkTopicEnvironment(alarm, found, owner, found === paging ? 'AlarmNotifications.sendTo topic' : 'AlarmNotifications.sendNonPagingTo topic');
+      }
+      addTopic(alarm, found ?? AlarmNotifications.defaultTopic(alarm));
     },
   }, { priority: AspectPriority.MUTATING });
 }
@@ -165,6 +177,21 @@ function topLevelStack(scope: IConstruct): Stack {
   let stack = Stack.of(scope);
   while (NestedStack.isNestedStack(stack) && stack.nestedStackParent) stack = stack.nestedStackParent;
   return stack;
+}
+
+/**
+ * An alarm notifies a topic in its own region, and CDK cannot reference a topic created in
+ * another account or region: say so before the cross-environment reference fails.
+ */
+export function checkTopicEnvironment(alarm: IConstruct, topic: ITopic, owner: IConstruct, prop: string): void {
+  const alarmStack = Stack.of(alarm);
+  const known = (v: string) => !Token.isUnresolved(v);
+  const regionDiffers = known(topic.env.region) && known(alarmStack.region) && topic.env.region !== alarmStack.region;
+  const ownedElsewhere = Resource.isOwnedResource(topic) && differentEnv(topic, alarm);
+  if (!regionDiffers && !ownedElsewhere) return;
+  invalidProp(owner, prop, `${topic.node.path} in ${topic.env.account}/${topic.env.region}`,
+    `allowed is a topic in the account and region of the alarm (${envOf(alarm)})`,
+    'CloudWatch alarms notify topics of their own region, and a topic created in another environment cannot be referenced. Create the topic there, or import it with sns.Topic.fromTopicArn.');
 }
 
 function addTopic(alarm: Alarm | CompositeAlarm, topic: ITopic): void {

@@ -24,12 +24,18 @@ export function checkInteger(scope: IConstruct | string, prop: string, value: nu
   if (!Number.isInteger(value)) invalidProp(scope, prop, value, 'it must be a whole number');
 }
 
-/** Checks a duration against an inclusive range in seconds; tokens are not judged. */
+/**
+ * Checks a duration against an inclusive range of whole seconds (what CloudFormation takes for
+ * every duration the library passes on); NaN is out of range; tokens are not judged.
+ */
 export function checkDurationSeconds(scope: IConstruct | string, prop: string, value: Duration | undefined, min: number, max: number): void {
   if (value === undefined || value.isUnresolved()) return;
   const seconds = value.toSeconds({ integral: false });
-  if (seconds < min || seconds > max) {
+  if (!Number.isFinite(seconds) || seconds < min || seconds > max) {
     invalidProp(scope, prop, `${seconds} seconds`, `allowed range is ${min}-${max} seconds`);
+  }
+  if (!Number.isInteger(seconds)) {
+    invalidProp(scope, prop, `${seconds} seconds`, `allowed is a whole number of seconds from ${min} to ${max}`);
   }
 }
 

@@ -30,7 +30,12 @@ export function validateFunctionProps(path: string, props: CheckedFunctionProps)
   checkRange(path, 'retryAttempts', props.retryAttempts, L.retryAttempts.min, L.retryAttempts.max);
   checkInteger(path, 'retryAttempts', props.retryAttempts);
   checkDurationSeconds(path, 'maxEventAge', props.maxEventAge, L.maxEventAgeSeconds.min, L.maxEventAgeSeconds.max);
-  checkRange(path, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions, L.reservedConcurrency.min, L.reservedConcurrency.max);
+  const reserved = props.reservedConcurrentExecutions;
+  if (reserved === 0) {
+    invalidProp(path, 'reservedConcurrentExecutions', 0, `allowed range is 1-${L.reservedConcurrency.max}`,
+      'With 0 Lambda throttles every invocation and the function never runs (its queue, stream and bucket events are retried and then dropped or dead-lettered). Leave it out, or reserve at least 1.');
+  }
+  checkRange(path, 'reservedConcurrentExecutions', reserved, L.reservedConcurrency.min, L.reservedConcurrency.max);
   checkInteger(path, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions);
 
   const pc = props.provisionedConcurrency;
@@ -43,7 +48,6 @@ export function validateFunctionProps(path: string, props: CheckedFunctionProps)
     }
     checkRange(path, 'provisionedConcurrency.utilizationTargetPercent', pc.utilizationTargetPercent, 10, 90, 'percent');
     const most = pc.maxExecutions ?? pc.executions;
-    const reserved = props.reservedConcurrentExecutions;
     if (reserved !== undefined && !Token.isUnresolved(reserved) && !Token.isUnresolved(most) && most > reserved) {
       invalidProp(path, 'provisionedConcurrency', `${most} executions`, `at most reservedConcurrentExecutions (${reserved}) is allowed`,
         'Lambda cannot provision more environments than the function may run.');

@@ -1,10 +1,13 @@
-import { AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { AspectPriority, Aspects, Stack, Token } from 'aws-cdk-lib';
 import { CfnAlarm, Dashboard, GraphWidget, HorizontalAnnotation, IWidget, LogQueryVisualizationType, LogQueryWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { adoptPending } from './adopt-alarms';
 import { AlarmRecord, alarmsUnder } from '../core/alarm-registry';
 import { renderParts } from '../core/console-links';
+import { invalidProp } from '../core/errors';
+import { DASHBOARD_NAME } from '../core/limits';
 
 /**
  * CloudWatch allows 500 widgets in a dashboard body. The body is also a property in the
@@ -26,9 +29,10 @@ export interface ObservedDashboardProps {
   readonly watch?: IConstruct;
 
   /**
-   * Name of the dashboard; the second and later parts of a split dashboard add `-2`, `-3`, ...
+   * Name of the dashboard: 1-251 characters of A-Z, a-z, 0-9, - and _ (CloudWatch allows 255;
+   * the second and later parts of a split dashboard add `-2`, `-3`, ...).
    *
-   * @default - `<stack name>-<id>`
+   * @default - `<stack name>-<id>`, other characters replaced by -, a long one shortened with a hash
    */
   readonly dashboardName?: string;
 }
@@ -56,7 +60,12 @@ export class ObservedDashboard extends Construct {
   constructor(scope: Construct, id: string, props: ObservedDashboardProps = {}) {
     super(scope, id);
     this.watched = props.watch ?? this.node.root;
-    this.baseName = props.dashboardName ?? `${Stack.of(this).stackName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-');
+    this.baseName = props.dashboardName ?? defaultName(`${Stack.of(this).stackName}-${id}`);
+    const name = props.dashboardName;
+    if (name !== undefined && !Token.isUnresolved(name) && (name.length > MAX_BASE_NAME || !DASHBOARD_NAME.pattern.test(name))) {
+      invalidProp(this, 'dashboardName', `'${name}' (${name.length} characters)`,
+        `allowed are 1-${MAX_BASE_NAME} characters of A-Z, a-z, 0-9, - and _ (CloudWatch allows ${DASHBOARD_NAME.maxLength}; a split dashboard adds -2, -3, ...)`);
+    }
     Aspects.of(this).add({ visit: node => { if (node === this) this.build(); } }, { priority: AspectPriority.DEFAULT + 100 });
   }
 
@@ -81,6 +90,17 @@ export class ObservedDashboard extends Construct {
       current.bytes += bytes;
     }
   }
+}
+
+/** Room left in a dashboard name for the suffix of a split dashboard (`-999`). */
+const MAX_BASE_NAME = DASHBOARD_NAME.maxLength - 4;
+
+/** The stack name and id in the characters a dashboard name allows; a long one keeps its tail and gains a hash. */
+function defaultName(text: string): string {
+  const name = text.replace(/[^A-Za-z0-9_-]/g, '-');
+  if (name.length <= MAX_BASE_NAME) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${hash}-${name.slice(name.length - (MAX_BASE_NAME - hash.length - 1))}`;
 }
 
 /**

@@ -6,6 +6,8 @@ import { adoptPending } from './adopt-alarms';
 import { alarmName } from '../core/alarm-naming';
 import { attachHealthNotifications, notifyThroughHealth } from '../core/alarm-notifications';
 import { AlarmRecord, alarmsUnder } from '../core/alarm-registry';
+import { differentEnv, envOf } from '../core/environment';
+import { invalidProp } from '../core/errors';
 
 /** CloudWatch: the rule of a composite alarm may name at most 100 alarms ... */
 const COMPOSITE_MAX_CHILDREN = 100;
@@ -68,7 +70,7 @@ export class ServiceHealth extends Construct {
       alarmDescription: Lazy.string({ produce: () => `Service health of ${watchedPath || 'the app'}: in ALARM while any of its ${this.children.length} critical alarms is (cdk-observed).` }),
       alarmRule: AlarmRule.fromString(Lazy.string({ produce: () => this.rule })),
     });
-    attachHealthNotifications(this.alarm, props.topic);
+    attachHealthNotifications(this.alarm, props.topic, this);
 
     // the critical alarms are known once every construct exists, including alarms that
     // aspects (AdoptAlarms) add: collect them late
@@ -85,6 +87,12 @@ export class ServiceHealth extends Construct {
     adoptPending(this.watched);
     this.children = alarmsUnder(this.watched).filter(r => r.critical);
     if (this.children.length === 0) return;
+    const elsewhere = this.children.find(r => differentEnv(r.alarm, this));
+    if (elsewhere) {
+      invalidProp(this, 'watch', `${this.watched.node.path || 'the app'}, with alarms in ${envOf(elsewhere.alarm)} (${elsewhere.alarm.node.path})`,
+        `allowed are constructs whose alarms are in the account and region of the service-health alarm (${envOf(this)})`,
+        'A composite alarm can only name alarms of its own account and region: create one ServiceHealth per environment, each watching its own stacks.');
+    }
     const terms = this.children.map(r => `ALARM("${nameOf(r)}")`);
     this.rule = groupRule(this, terms, 0);
     // the children must exist before a rule names them: one dependency per stack that holds

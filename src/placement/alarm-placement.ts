@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { alarmsUnder } from '../core/alarm-registry';
+import { differentEnv, envOf } from '../core/environment';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
 import { peekState, setState } from '../core/tree-state';
 
@@ -94,6 +95,9 @@ export class AlarmPlacement {
   public static configure(scope: IConstruct, options: AlarmPlacementOptions): void {
     const mode = options.mode ?? AlarmPlacementMode.SAME_STACK;
     const where = `AlarmPlacement.configure(${scope.node.path || 'app'})`;
+    if (!Object.values(AlarmPlacementMode).includes(mode)) {
+      throw new Error(`${where}: mode is '${mode}'; allowed are ${Object.values(AlarmPlacementMode).join(', ')} (AlarmPlacementMode).`);
+    }
     if (mode === AlarmPlacementMode.MONITORING_STACK && !options.monitoringStack) {
       throw new Error(`${where}: monitoringStack is not set; it is required with mode MONITORING_STACK.`);
     }
@@ -107,6 +111,10 @@ export class AlarmPlacement {
       }
       checkInteger(where, 'alarmStacks', stacks);
       checkRange(where, 'alarmStacks', stacks, 1, AlarmPlacement.MAX_ALARM_STACKS);
+    }
+    const home = Stack.isStack(scope) ? scope : scope.node.scopes.find(s => Stack.isStack(s)) as Stack | undefined;
+    if (mode === AlarmPlacementMode.MONITORING_STACK && home && differentEnv(home, options.monitoringStack!)) {
+      throw new Error(`${where}: monitoringStack is ${options.monitoringStack!.node.path} in ${envOf(options.monitoringStack!)}; allowed is a stack in the account and region of ${home.node.path} (${envOf(home)}): alarms watch the metrics of their own account and region.`);
     }
     const existing = alarmsUnder(scope);
     if (existing.length > 0) {

@@ -3,6 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { AlarmPlacementMode, placementOf, ResolvedPlacement } from './alarm-placement';
 import { alarmStackOf } from './rendezvous';
 import { checkLimitsAtSynth } from './stack-limits';
+import { differentEnv, envOf } from '../core/environment';
+import { invalidProp } from '../core/errors';
 
 /** Where the alarms of one owner are created. */
 export interface AlarmHome {
@@ -30,6 +32,11 @@ export function alarmHome(owner: Construct): AlarmHome {
   const placement = placementOf(owner);
   const home = Stack.of(owner);
   const holder = placement.mode === AlarmPlacementMode.MONITORING_STACK ? placement.monitoringStack! : home;
+  if (holder !== home && differentEnv(home, holder)) {
+    invalidProp(owner, 'AlarmPlacement monitoringStack', `${holder.node.path} in ${envOf(holder)}`,
+      `allowed is a stack in the account and region of ${home.node.path} (${envOf(home)})`,
+      'Alarms watch the metrics of their own account and region; configure a monitoring stack per environment.');
+  }
   checkLimitsAtSynth(home, placement, false);
   checkLimitsAtSynth(holder, placement, false);
   if (placement.alarmStacks === 0) {

@@ -6,8 +6,9 @@ import { Construct } from 'constructs';
 import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueAlarmOptions } from './queue-alarm-options';
 import { buildAlarms } from '../alarms/alarm-builder';
-import { checkInteger, checkRange } from '../core/errors';
+import { checkDurationSeconds, checkInteger, checkRange } from '../core/errors';
 import { declareDeadLetterQueue } from '../core/failure-queue';
+import { SQS_QUEUE_LIMITS } from '../core/limits';
 import { brand, hasBrand } from '../core/tree-state';
 
 /**
@@ -73,6 +74,11 @@ export class ObservedQueue extends sqs.Queue {
     const path = `${scope.node.path}/${id}`;
     checkRange(path, 'maxReceiveCount', props.maxReceiveCount, 1, 1000);
     checkInteger(path, 'maxReceiveCount', props.maxReceiveCount);
+    const L = SQS_QUEUE_LIMITS;
+    checkDurationSeconds(path, 'visibilityTimeout', props.visibilityTimeout, L.visibilityTimeoutSeconds.min, L.visibilityTimeoutSeconds.max);
+    checkDurationSeconds(path, 'retentionPeriod', props.retentionPeriod, L.retentionSeconds.min, L.retentionSeconds.max);
+    checkDurationSeconds(path, 'deliveryDelay', props.deliveryDelay, L.deliveryDelaySeconds.min, L.deliveryDelaySeconds.max);
+    checkDurationSeconds(path, 'receiveMessageWaitTime', props.receiveMessageWaitTime, L.receiveWaitSeconds.min, L.receiveWaitSeconds.max);
     const { alarms, alarmTopic, maxReceiveCount, ...queueProps } = props;
     super(scope, id, {
       ...queueProps,

@@ -8,10 +8,12 @@ import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueConsumerOptions } from './queue-consumer-options';
 import { buildAlarms } from '../alarms/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
+import { functionDiagnosis } from '../core/function-diagnosis';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
+import { SQS_MIN_WINDOW_SECONDS_ABOVE_10 } from '../core/limits';
 import { stateOf } from '../core/tree-state';
-import { functionDiagnosis } from '../core/function-diagnosis';
+import { wiringId } from '../core/wiring-id';
 
 /** Lambda's limits for SQS event sources. */
 export const SQS_SOURCE_LIMITS = {
@@ -45,25 +47,33 @@ export function consumeQueue(fn: ConsumerFunction, queue: sqs.IQueue, options: Q
   const L = SQS_SOURCE_LIMITS;
   const where = `consumeQueue(${queue.node.path})`;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const windowSeconds = options.maxBatchingWindow?.isUnresolved() ? undefined : options.maxBatchingWindow?.toSeconds() ?? 0;
+  const windowSeconds = options.maxBatchingWindow?.isUnresolved() ? undefined : options.maxBatchingWindow?.toSeconds({ integral: false }) ?? 0;
 
+  checkDurationSeconds(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow, 0, L.maxBatchingWindowSeconds);
   checkRange(fn, `${where} batchSize`, batchSize, 1, queue.fifo ? L.batchSizeFifo : L.batchSizeStandard);
   checkInteger(fn, `${where} batchSize`, batchSize);
   if (!Token.isUnresolved(batchSize) && batchSize > L.batchSizeWithoutWindow && options.maxBatchingWindow === undefined) {
     invalidProp(fn, `${where} batchSize`, batchSize, `above ${L.batchSizeWithoutWindow} a maxBatchingWindow is required`,
       'Set maxBatchingWindow (for example Duration.seconds(5)), or lower batchSize to 10.');
   }
+  const bigBatch = !Token.isUnresolved(batchSize) && batchSize > L.batchSizeWithoutWindow;
+  if (bigBatch && windowSeconds !== undefined && windowSeconds < SQS_MIN_WINDOW_SECONDS_ABOVE_10) {
+    invalidProp(fn, `${where} maxBatchingWindow`, `${windowSeconds} seconds`,
+      `allowed is at least ${SQS_MIN_WINDOW_SECONDS_ABOVE_10} second with a batchSize above ${L.batchSizeWithoutWindow} (batchSize is ${batchSize})`,
+      'Lambda rejects the mapping otherwise. Set maxBatchingWindow to Duration.seconds(1) or more, or lower batchSize to 10.');
+  }
   if (queue.fifo && options.maxBatchingWindow !== undefined) {
     invalidProp(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow.toHumanString(), 'FIFO queues do not support a batching window');
   }
-  checkDurationSeconds(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow, 0, L.maxBatchingWindowSeconds);
   checkRange(fn, `${where} maxConcurrency`, options.maxConcurrency, L.maxConcurrency.min, L.maxConcurrency.max);
   checkInteger(fn, `${where} maxConcurrency`, options.maxConcurrency);
+
 
   const state = stateOf<ConsumedQueues>(fn, 'queueConsumer.consumed', () => ({ queues: new Set<sqs.IQueue>(), maxConcurrencySum: 0 }));
   if (state.queues.has(queue)) invalidProp(fn, where, 'called twice for the same queue', 'a function consumes a queue once');
   checkReservedConcurrency(fn, where, state, options.maxConcurrency);
-  fitVisibilityTimeout(fn, queue, where, windowSeconds);
+  // a window that is a token may be as long as the largest window: size the queue for that
+  fitVisibilityTimeout(fn, queue, where, windowSeconds ?? L.maxBatchingWindowSeconds, windowSeconds === undefined);
 
   if (ObservedQueue.isObservedQueue(queue)) {
     if (options.queueAlarms) {
@@ -113,9 +123,9 @@ function checkReservedConcurrency(fn: ConsumerFunction, where: string, state: { 
  * window, or messages reappear while a batch is still being processed. An ObservedQueue whose
  * visibility timeout was not set is given one that fits; any other queue is checked.
  */
-function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: string, windowSeconds: number | undefined): void {
+function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: string, windowSeconds: number, windowIsToken: boolean): void {
   const timeoutMs = concreteMillis(fn.timeout ?? Duration.seconds(3));
-  if (timeoutMs === undefined || windowSeconds === undefined) return;
+  if (timeoutMs === undefined) return;
   const factor = SQS_SOURCE_LIMITS.visibilityTimeoutFactor;
   const requiredSeconds = Math.ceil(factor * timeoutMs / 1000 + windowSeconds);
   if (ObservedQueue.isObservedQueue(queue) && queue._fitsVisibilityTimeout()) {
@@ -125,7 +135,7 @@ function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: str
   const cfn = queue.node.defaultChild;
   if (!(cfn instanceof sqs.CfnQueue)) return; // an imported queue: its settings are not known here
   const visibility = cfn.visibilityTimeout ?? SQS_SOURCE_LIMITS.defaultVisibilitySeconds;
-  if (Token.isUnresolved(visibility)) return;
+  if (Token.isUnresolved(visibility) || windowIsToken) return;
   if (visibility < requiredSeconds) {
     invalidProp(fn, `${where} visibilityTimeout`, `${visibility} seconds`,
       `allowed is at least ${requiredSeconds} seconds (${factor} x the function timeout of ${timeoutMs / 1000} seconds + a batching window of ${windowSeconds} seconds)`,
@@ -134,7 +144,7 @@ function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: str
 }
 
 function createQueueAlarms(fn: lambda.Function, queue: sqs.IQueue, options: QueueConsumerOptions): void {
-  const owner = new Construct(fn, `${queue.node.id}Alarms`);
+  const owner = new Construct(fn, wiringId(fn, queue, 'Alarms'));
   const dlq = queue instanceof sqs.Queue ? queue.deadLetterQueue?.queue : undefined;
   buildAlarms(QUEUE_ALARMS, {
     owner,

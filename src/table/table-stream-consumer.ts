@@ -10,9 +10,12 @@ import { TableStreamConsumerOptions } from './table-stream-options';
 import { buildAlarms } from '../alarms/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
+import { functionDiagnosis } from '../core/function-diagnosis';
 import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
-import { functionDiagnosis } from '../core/function-diagnosis';
+import { DYNAMODB_STARTING_POSITIONS } from '../core/limits';
+import { stateOf } from '../core/tree-state';
+import { wiringId } from '../core/wiring-id';
 
 /** The environment variables that hand a function its write marker. */
 export const MARKER_ATTRIBUTE_ENV = 'OBSERVED_WRITE_MARKER_ATTRIBUTE';
@@ -30,9 +33,17 @@ const WRITE_ACTIONS = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynam
 export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, options: TableStreamConsumerOptions = {}): DynamoEventSource {
   const where = `consumeTableStream(${table.node.path})`;
   if (!table.tableStreamArn || streamSpecification(table) === null) {
-    invalidProp(fn, where, 'a table without a stream', 'the table needs a stream',
+    invalidProp(fn, `${where} table stream`, 'not set', 'the table needs a stream',
       'Set dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES on the table (stream: for dynamodb.Table).');
   }
+  const position = options.startingPosition;
+  if (position !== undefined && !Token.isUnresolved(position) && !DYNAMODB_STARTING_POSITIONS.includes(position)) {
+    invalidProp(fn, `${where} startingPosition`, position, `allowed are ${DYNAMODB_STARTING_POSITIONS.join(' and ')} for a DynamoDB stream`,
+      'Lambda starts a DynamoDB stream mapping at a timestamp only for Kinesis, Amazon MQ and Kafka sources; TRIM_HORIZON replays the stream\'s last 24 hours.');
+  }
+  // the tables whose stream the function consumes (a second mapping of the same pair is refused)
+  const consumed = stateOf(fn, 'tableStreamConsumer.consumed', () => new Set<dynamodb.ITable>());
+  if (consumed.has(table)) invalidProp(fn, where, 'called twice for the same table', 'a function consumes a table\'s stream once');
   checkRange(fn, `${where} batchSize`, options.batchSize, 1, 10_000);
   checkInteger(fn, `${where} batchSize`, options.batchSize);
   checkDurationSeconds(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow, 0, 300);
@@ -45,7 +56,7 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
   const dropOwnWrites = options.dropOwnWrites ?? true;
   const filters = dropOwnWrites ? markOwnWrites(fn, table, where, options.writeMarkerAttribute ?? DEFAULT_MARKER_ATTRIBUTE) : undefined;
 
-  const owner = new Construct(fn, `${table.node.id}Stream`);
+  const owner = new Construct(fn, wiringId(fn, table, 'Stream'));
   const failureQueue: Queue | undefined = options.onFailure
     ? undefined
     : createFailureQueue(owner, 'FailureQueue', `the records of ${table.node.path}'s stream that failed every retry`);
@@ -62,6 +73,7 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
     filters: filters?.map(pattern => lambda.FilterCriteria.filter(pattern)),
   });
   invokeTargetOf(fn).addEventSource(source);
+  consumed.add(table);
 
   buildAlarms(TABLE_STREAM_ALARMS, {
     owner,

@@ -156,7 +156,7 @@ describe('stream consumer options and errors', () => {
     const stack = testStack();
     const table = new ObservedTable(stack, 'Orders', KEY);
     expect(() => new ObservedFunction(stack, 'Projector', MINIMAL).consumeTableStream(table)).toThrow(
-      'TestStack/Projector: consumeTableStream(TestStack/Orders) is a table without a stream; the table needs a stream.');
+      'TestStack/Projector: consumeTableStream(TestStack/Orders) table stream is not set; the table needs a stream.');
   });
 
   test('works with a plain dynamodb.Table too', () => {

@@ -1,0 +1,45 @@
+/**
+ * AWS limits that the library's checks use and that no single service folder owns. Each with the
+ * page that states it.
+ */
+
+/**
+ * S3: an object key is at most 1,024 bytes (UTF-8), so a notification filter or a key prefix
+ * longer than that matches nothing.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
+ */
+export const S3_MAX_KEY_BYTES = 1024;
+
+/**
+ * CloudWatch dashboards: a name of 1-255 characters of A-Z, a-z, 0-9, - and _ (PutDashboard).
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html
+ */
+export const DASHBOARD_NAME = { maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/ };
+
+/**
+ * CloudWatch alarms: a period of whole minutes (the library's alarms use no high-resolution
+ * periods), and evaluation periods x period of at most one day.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+ */
+export const ALARM_LIMITS = { minPeriodSeconds: 60, maxEvaluationSeconds: 86_400 };
+
+/**
+ * Lambda event source mappings: with a batch size above 10, an SQS source needs a batching
+ * window of at least 1 second.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+ */
+export const SQS_MIN_WINDOW_SECONDS_ABOVE_10 = 1;
+
+/**
+ * Lambda event source mappings: AT_TIMESTAMP is a starting position of Kinesis, Amazon MQ and
+ * Kafka sources only, not of DynamoDB streams (CreateEventSourceMapping's StartingPosition).
+ */
+export const DYNAMODB_STARTING_POSITIONS = ['LATEST', 'TRIM_HORIZON'];
+
+/** SQS's limits on a queue's durations (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html). */
+export const SQS_QUEUE_LIMITS = {
+  visibilityTimeoutSeconds: { min: 0, max: 43_200 },
+  retentionSeconds: { min: 60, max: 1_209_600 },
+  deliveryDelaySeconds: { min: 0, max: 900 },
+  receiveWaitSeconds: { min: 0, max: 20 },
+};
