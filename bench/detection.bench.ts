@@ -20,9 +20,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AlarmSimulator, ScenarioResult } from '../src/simulator/alarm-simulator';
 import { PEER_TOOLS, withPeerAlarms } from '../test/simulator/peers';
+import { referenceApp } from '../test/simulator/reference-app';
 import { Random } from '../test/simulator/scenarios/builder';
 import { HealthyWorkload, healthyWorkload, INCIDENTS } from '../test/simulator/scenarios/reference-scenarios';
-import { referenceApp } from '../test/simulator/reference-app';
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 10);
 const HEALTHY_SEEDS = Math.min(3, SEEDS);

@@ -90,14 +90,6 @@ export interface ObservedHttpApiProps extends apigwv2.HttpApiProps {
  * An ObservedFunction without an explicit timeout that serves a route is given one that fits.
  */
 export class ObservedHttpApi extends apigwv2.HttpApi {
-  /**
-   * Whether `x` is an ObservedHttpApi, made by any copy of this library loaded in the app (`instanceof`
-   * fails across copies).
-   */
-  public static isObservedHttpApi(x: any): x is ObservedHttpApi {
-    return hasBrand(x, 'ObservedHttpApi');
-  }
-
   /** The default stage rate limit, in requests per second: a tenth of the account's regional 10,000. */
   public static readonly DEFAULT_THROTTLING_RATE_LIMIT = API_DEFAULTS.throttlingRateLimit;
 
@@ -118,6 +110,14 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
    * timeout also counts the invoke and a cold start's initialization).
    */
   public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.seconds(API_DEFAULTS.lambdaTimeoutMarginSeconds);
+
+  /**
+   * Whether `x` is an ObservedHttpApi, made by any copy of this library loaded in the app (`instanceof`
+   * fails across copies).
+   */
+  public static isObservedHttpApi(x: any): x is ObservedHttpApi {
+    return hasBrand(x, 'ObservedHttpApi');
+  }
 
   /** The alarms this API created. */
   public readonly alarms: Alarm[];

@@ -97,14 +97,6 @@ export interface ObservedRestApiProps extends apigateway.RestApiProps {
  * a method is given one that fits.
  */
 export class ObservedRestApi extends apigateway.RestApi {
-  /**
-   * Whether `x` is an ObservedRestApi, made by any copy of this library loaded in the app (`instanceof`
-   * fails across copies).
-   */
-  public static isObservedRestApi(x: any): x is ObservedRestApi {
-    return hasBrand(x, 'ObservedRestApi');
-  }
-
   /** The default stage rate limit, in requests per second: a tenth of the account's regional 10,000. */
   public static readonly DEFAULT_THROTTLING_RATE_LIMIT = API_DEFAULTS.throttlingRateLimit;
 
@@ -135,6 +127,14 @@ export class ObservedRestApi extends apigateway.RestApi {
    */
   public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.seconds(API_DEFAULTS.lambdaTimeoutMarginSeconds);
 
+  /**
+   * Whether `x` is an ObservedRestApi, made by any copy of this library loaded in the app (`instanceof`
+   * fails across copies).
+   */
+  public static isObservedRestApi(x: any): x is ObservedRestApi {
+    return hasBrand(x, 'ObservedRestApi');
+  }
+
   /** The alarms this API created. */
   public readonly alarms: Alarm[];
 
@@ -152,7 +152,10 @@ export class ObservedRestApi extends apigateway.RestApi {
     checkRange(path, 'deployOptions.throttlingRateLimit', given.throttlingRateLimit, 0, 1_000_000, 'requests per second');
     checkRange(path, 'deployOptions.throttlingBurstLimit', given.throttlingBurstLimit, 0, 1_000_000, 'requests');
     checkInteger(path, 'deployOptions.throttlingBurstLimit', given.throttlingBurstLimit);
-    const { alarms, alarmTopic, availabilityObjectivePercent, allowUnauthenticatedAccess, accessLogRetention, defaultRequestValidator, ...apiProps } = props;
+    const {
+      alarms, alarmTopic, availabilityObjectivePercent, allowUnauthenticatedAccess, accessLogRetention, defaultRequestValidator,
+      ...apiProps
+    } = props;
     const deploy = props.deploy !== false;
     const ownLogs = deploy && !given.accessLogDestination
       ? new OwnAccessLogGroup(path, accessLogRetention)

@@ -1,8 +1,8 @@
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { AlarmEntry } from './alarm-catalog';
-import { peekState, setState, stateOf } from './tree-state';
 import { AlarmDiagnosis } from './alarm-links';
+import { peekState, setState, stateOf } from './tree-state';
 
 /** Whether alarms of this catalog entry page through the service-health alarm. */
 export function isCritical(entry: AlarmEntry): boolean {

@@ -42,7 +42,8 @@ export type ErrorBudgetKey = 'errorBudgetFastBurn' | 'errorBudgetSlowBurn';
 const UNIT = 'x the error budget rate (100 % - availability objective)';
 
 export function errorBudgetEntries(o: ErrorBudgetOptions): { [key in ErrorBudgetKey]: AlarmEntry } {
-  const entry = (id: string, catches: string, period: Duration, evaluationPeriods: number, datapointsToAlarm: number, threshold: number): AlarmEntry => ({
+  const entry = (id: string, catches: string, period: Duration, evaluationPeriods: number, datapointsToAlarm: number,
+    threshold: number): AlarmEntry => ({
     id,
     catches,
     math: { expression: '100 * FILL(errors, 0) / requests', metrics: { errors: o.errors, requests: o.requests } },

@@ -1,9 +1,9 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { FUNCTION_DASHBOARD_QUERIES, FUNCTION_LOG_QUERIES } from './function-log-queries';
 import { AlarmDiagnosis } from './alarm-links';
 import { LinkPart } from './console-links';
+import { FUNCTION_DASHBOARD_QUERIES, FUNCTION_LOG_QUERIES } from './function-log-queries';
 import { generatedNameChars, givenName } from './generated-names';
 
 /** Lambda allows function names of up to 64 characters. */

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { FunctionAlarmOptions } from './function-alarm-options';
-import { FUNCTION_LOG_QUERIES as Q } from '../core/function-log-queries';
 import { AlarmCatalog, AlarmEntry, critical, LOG_DERIVED } from '../core/alarm-catalog';
 import { errorBudgetEntries } from '../core/error-budget';
+import { FUNCTION_LOG_QUERIES as Q } from '../core/function-log-queries';
 import { failedMessagesEntry } from '../queue/queue-alarm-catalog';
 
 const LAMBDA = 'AWS/Lambda';

@@ -2,11 +2,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { FUNCTION_ALARMS } from './function-alarm-catalog';
 import { FunctionAlarmOptions } from './function-alarm-options';
-import { functionDiagnosis } from '../core/function-diagnosis';
 import { PlatformReportMetrics } from './platform-report-metrics';
 import { AlarmTarget } from '../alarms/alarm-builder';
 import { AlarmEntry, LOG_DERIVED } from '../core/alarm-catalog';
 import { burnRateThreshold, DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT } from '../core/error-budget';
+import { functionDiagnosis } from '../core/function-diagnosis';
 
 /** What a function's alarms depend on, as far as it is known at synth (undefined: a token). */
 export interface FunctionAlarmFacts {

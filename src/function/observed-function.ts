@@ -17,18 +17,18 @@ import { validateFunctionProps } from './function-validation';
 import { PlatformReportMetrics } from './platform-report-metrics';
 import { ProvisionedConcurrencyOptions } from './provisioned-concurrency-options';
 import { saveLogQueries } from './saved-log-queries';
+import { buildAlarms } from '../alarms/alarm-builder';
 import { consumeBucket } from '../bucket/bucket-consumer';
 import { BucketConsumerOptions } from '../bucket/bucket-consumer-options';
-import { buildAlarms } from '../alarms/alarm-builder';
-import { concreteMillis, concreteNumber, invalidProp } from '../core/errors';
 import { availabilityObjective } from '../core/error-budget';
+import { concreteMillis, concreteNumber, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { createLogGroup } from '../core/log-groups';
+import { brand, hasBrand } from '../core/tree-state';
 import { consumeQueue } from '../queue/queue-consumer';
 import { QueueConsumerOptions } from '../queue/queue-consumer-options';
 import { consumeTableStream } from '../table/table-stream-consumer';
 import { TableStreamConsumerOptions } from '../table/table-stream-options';
-import { brand, hasBrand } from '../core/tree-state';
 
 /**
  * Props of an ObservedFunction: every prop of `lambda.Function`, with safer defaults, plus the
@@ -104,14 +104,6 @@ export interface ObservedFunctionProps extends lambda.FunctionProps {
  */
 export class ObservedFunction extends lambda.Function {
   /**
-   * Whether `x` is an ObservedFunction, made by any copy of this library loaded in the app (`instanceof`
-   * fails across copies).
-   */
-  public static isObservedFunction(x: any): x is ObservedFunction {
-    return hasBrand(x, 'ObservedFunction');
-  }
-
-  /**
    * The default timeout: long enough for a cold start and a few downstream calls with SDK
    * retries, short enough that a hung dependency does not hold concurrency for long, and below
    * API Gateway's 29-second integration timeout.
@@ -133,6 +125,14 @@ export class ObservedFunction extends lambda.Function {
   /** Default maximum age of an asynchronous event (Lambda's maximum). */
   public static readonly DEFAULT_MAX_EVENT_AGE = Duration.hours(6);
 
+  /**
+   * Whether `x` is an ObservedFunction, made by any copy of this library loaded in the app (`instanceof`
+   * fails across copies).
+   */
+  public static isObservedFunction(x: any): x is ObservedFunction {
+    return hasBrand(x, 'ObservedFunction');
+  }
+
   /** The alarms this function created. */
   public readonly alarms: Alarm[];
 
@@ -151,7 +151,10 @@ export class ObservedFunction extends lambda.Function {
 
   constructor(scope: Construct, id: string, props: ObservedFunctionProps) {
     validateFunctionProps(`${scope.node.path}/${id}`, props);
-    const { alarms, alarmTopic, asyncFailureQueue, logRetention, provisionedConcurrency, saveLogQueries: saveQueries, availabilityObjectivePercent, ...functionProps } = props;
+    const {
+      alarms, alarmTopic, asyncFailureQueue, logRetention, provisionedConcurrency, saveLogQueries: saveQueries, availabilityObjectivePercent,
+      ...functionProps
+    } = props;
     const userAsyncConfig = props.onFailure !== undefined || props.onSuccess !== undefined
       || props.maxEventAge !== undefined || props.retryAttempts !== undefined;
     super(scope, id, {

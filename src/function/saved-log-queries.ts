@@ -1,7 +1,7 @@
 import { CfnQueryDefinition, ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FUNCTION_LOG_QUERIES } from '../core/function-log-queries';
 import { alarmName } from '../core/alarm-naming';
+import { FUNCTION_LOG_QUERIES } from '../core/function-log-queries';
 
 /**
  * The function's log queries as saved Logs Insights queries on its log group, named like its

@@ -14,8 +14,8 @@
  * Exit codes: 0 written (and nothing at --fail-on), 1 findings at --fail-on, 2 usage or input error.
  */
 import * as fs from 'fs';
-import { answerStandardFlags } from '../core/cli-flags';
 import { SarifReport } from './sarif';
+import { answerStandardFlags } from '../core/cli-flags';
 
 const USAGE = `usage: cdk-observed-sarif [cloud-assembly-dir (default cdk.out)] [-o, --output file] [--fail-on error|warning]
 

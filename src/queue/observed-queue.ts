@@ -50,6 +50,12 @@ export interface ObservedQueueProps extends sqs.QueueProps {
  * dead-letter alarms attached.
  */
 export class ObservedQueue extends sqs.Queue {
+  /** The default number of receives before a message is dead-lettered. */
+  public static readonly DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+  /** Retention of the dead-letter queue the construct creates (SQS's maximum). */
+  public static readonly DEAD_LETTER_RETENTION = Duration.days(14);
+
   /**
    * Whether `x` is an ObservedQueue, made by any copy of this library loaded in the app (`instanceof`
    * fails across copies).
@@ -57,12 +63,6 @@ export class ObservedQueue extends sqs.Queue {
   public static isObservedQueue(x: any): x is ObservedQueue {
     return hasBrand(x, 'ObservedQueue');
   }
-
-  /** The default number of receives before a message is dead-lettered. */
-  public static readonly DEFAULT_MAX_RECEIVE_COUNT = 5;
-
-  /** Retention of the dead-letter queue the construct creates (SQS's maximum). */
-  public static readonly DEAD_LETTER_RETENTION = Duration.days(14);
 
   /** The alarms this queue created. */
   public readonly alarms: Alarm[];

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
-import { answerStandardFlags } from '../core/cli-flags';
 import { AlarmSimulator, ScenarioResult, SimulatedAlarmState } from './alarm-simulator';
 import { loadAssembly, loadTemplateFile } from './assembly';
+import { answerStandardFlags } from '../core/cli-flags';
 
 const USAGE = `Usage: cdk-observed simulate (--assembly <cdk.out> | --template <template.json>) --scenario <scenario.json> [--scenario <more.json>] [--json]
 

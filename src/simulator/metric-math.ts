@@ -172,13 +172,13 @@ export interface MathContext {
   /** Length of the evaluated range, in periods. */
   readonly length: number;
   /** Ids of the alarm's metrics (not expressions), in order. */
+  /** The period of the evaluated data points, in seconds. */
+  readonly periodSeconds: number;
   readonly metricIds: string[];
   /** A metric's or another expression's values over the range. */
   series(id: string): Value;
   /** A metric's period in seconds. */
   periodOf(id: string): number | undefined;
-  /** The period of the evaluated data points, in seconds. */
-  readonly periodSeconds: number;
   /** The quota of a usage metric, from the scenario. */
   serviceQuota(id: string): number;
 }

@@ -8,8 +8,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CodeStorageMonitor, CodeStorageMonitorProps, VersionCleanupMode } from '../../src/account/code-storage-monitor';
 import { AlarmNotifications } from '../../src/core/alarm-notifications';
-import { ServerlessOpsChecks } from '../../src/lint/pack';
 import { wildcardResourceFindingId } from '../../src/core/nag-ids';
+import { ServerlessOpsChecks } from '../../src/lint/pack';
 import { synth, testStack } from '../helpers';
 import { acknowledgements, nagFindings } from '../nag';
 

@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import { AccountConcurrencyMonitor, AlarmNotifications, CodeStorageMonitor, ObservedFunction, ObservedHttpApi, ObservedQueue, ObservedRestApi, ObservedTable } from '../../src';
 import { composeDescription } from '../../src/core/alarm-description';
 import { compactQuery } from '../../src/core/console-links';
-import { FUNCTION_ALARMS } from '../../src/function/function-alarm-catalog';
 import { FUNCTION_LOG_QUERIES } from '../../src/core/function-log-queries';
+import { FUNCTION_ALARMS } from '../../src/function/function-alarm-catalog';
 import { MINIMAL } from '../helpers';
 import { resolveValue } from '../support/cfn-values';
 

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { packageVersion } from '../../src/core/cli-flags';
 import { main as sarifMain } from '../../src/lint/cli';
 import { main as simulatorMain } from '../../src/simulator/cli';
@@ -43,5 +45,5 @@ test('cdk-observed: simulate --help, and an unknown command, as users expect', (
 });
 
 test('the package version is read from package.json', () => {
-  expect(packageVersion()).toBe(require('../../package.json').version);
+  expect(packageVersion()).toBe(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
 });

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import * as cdkObserved from '../../src';
 import { readmeSnippets, writeSnippetPrograms } from './readme-snippets';
+import * as cdkObserved from '../../src';
 
 const ROOT = path.join(__dirname, '..', '..');
 const OUT = path.join(__dirname, '.snippets');
@@ -37,8 +37,14 @@ describe('README snippets', () => {
 
   test('each compiles', () => {
     const program = ts.createProgram(programs.map(p => p.file), {
-      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, noEmit: true,
-      esModuleInterop: true, skipLibCheck: true, types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      strict: true,
+      noEmit: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: ['node'],
+      typeRoots: [path.join(ROOT, 'node_modules', '@types')],
     });
     const errors = ts.getPreEmitDiagnostics(program).map(d => {
       const file = d.file ? path.basename(d.file.fileName) : '';
@@ -51,6 +57,7 @@ describe('README snippets', () => {
   test.each(readmeSnippets(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).map(s => [s.line]))(
     'the block at README line %i synthesizes', line => {
       const file = path.join(OUT, `readme-line-${line}.ts`);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { assembly } = require(file);
       expect(assembly.stacks.length).toBeGreaterThan(0);
     });

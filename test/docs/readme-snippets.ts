@@ -31,7 +31,11 @@ export function readmeSnippets(readme: string): Snippet[] {
 
 /** Names the fixture imports, each from its module, unless the snippet imports the name itself. */
 const FIXTURE_IMPORTS: Record<string, string> = {
-  'App': 'aws-cdk-lib', 'Aspects': 'aws-cdk-lib', 'Duration': 'aws-cdk-lib', 'Stack': 'aws-cdk-lib', 'Validations': 'aws-cdk-lib',
+  'App': 'aws-cdk-lib',
+  'Aspects': 'aws-cdk-lib',
+  'Duration': 'aws-cdk-lib',
+  'Stack': 'aws-cdk-lib',
+  'Validations': 'aws-cdk-lib',
   'Construct': 'constructs',
   '* as apigateway': 'aws-cdk-lib/aws-apigateway',
   '* as apigwv2': 'aws-cdk-lib/aws-apigatewayv2',
@@ -111,8 +115,8 @@ export function snippetProgram(snippet: Snippet, srcDir: string, packageExports:
     ...fixtureImports,
     `import * as cdkObserved from '${srcDir}';`,
     `import { ${offered.join(', ')} } from '${srcDir}';`,
-    `const ENV = { account: '123456789012', region: 'us-east-1' };`,
-    `const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });`,
+    'const ENV = { account: \'123456789012\', region: \'us-east-1\' };',
+    'const app = new App({ context: { \'@aws-cdk/core:validateAgainstDefaultRules\': true } });',
     'class ReadmeSnippet extends Stack {',
     '  constructor(scope: Construct, id: string) {',
     '    super(scope, id, { env: ENV });',
@@ -124,7 +128,7 @@ export function snippetProgram(snippet: Snippet, srcDir: string, packageExports:
     "    new cdkObserved.ObservedFunction(this, 'RestOfTheApp', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({});') });",
     '  }',
     '}',
-    `new ReadmeSnippet(app, 'Snippet');`,
+    'new ReadmeSnippet(app, \'Snippet\');',
     'export const assembly = app.synth();',
     '',
   ].join('\n');
@@ -134,7 +138,8 @@ export function snippetProgram(snippet: Snippet, srcDir: string, packageExports:
  * Writes one program per snippet into outDir. packageExports: the names the package exports (the
  * keys of `require(srcDir)`), each offered to a snippet that does not import it.
  */
-export function writeSnippetPrograms(readmeFile: string, outDir: string, srcDir: string, packageExports: readonly string[]): { file: string; snippet: Snippet }[] {
+export function writeSnippetPrograms(readmeFile: string, outDir: string, srcDir: string,
+  packageExports: readonly string[]): { file: string; snippet: Snippet }[] {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   const relSrc = path.relative(outDir, srcDir).split(path.sep).join('/');

@@ -1,7 +1,7 @@
-import { referenceApp } from './reference-app';
-import { AlarmSimulator } from '../../src/simulator/alarm-simulator';
 import { withPeerAlarms } from './peers';
+import { referenceApp } from './reference-app';
 import { apiErrorBlip, healthyBaseline } from './scenarios/reference-scenarios';
+import { AlarmSimulator } from '../../src/simulator/alarm-simulator';
 
 const app = referenceApp();
 const ours = new AlarmSimulator(app.template);

@@ -1,4 +1,5 @@
 import { referenceApp } from './reference-app';
+import { INCIDENTS } from './scenarios/reference-scenarios';
 import { ACCOUNT_CONCURRENCY_ALARMS } from '../../src/account/account-concurrency-alarm-catalog';
 import { CODE_STORAGE_ALARMS } from '../../src/account/code-storage-alarm-catalog';
 import { REST_API_ALARMS } from '../../src/api/api-alarm-catalog';
@@ -6,7 +7,6 @@ import { AlarmCatalog } from '../../src/core/alarm-catalog';
 import { FUNCTION_ALARMS } from '../../src/function/function-alarm-catalog';
 import { QUEUE_ALARMS } from '../../src/queue/queue-alarm-catalog';
 import { AlarmSimulator, ScenarioResult } from '../../src/simulator/alarm-simulator';
-import { INCIDENTS } from './scenarios/reference-scenarios';
 import { TABLE_ALARMS } from '../../src/table/table-alarm-catalog';
 import { TABLE_STREAM_ALARMS } from '../../src/table/table-stream-alarm-catalog';
 

@@ -6,12 +6,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmPlacement, AlarmPlacementMode, ObservedFunction, ObservedFunctionProps, ObservedQueue, ObservedTable } from '../../src';
+import { FunctionRefs, ReferenceAppRefs } from './scenarios/world';
 import { AccountConcurrencyMonitor } from '../../src/account/account-concurrency-monitor';
 import { CodeStorageMonitor } from '../../src/account/code-storage-monitor';
-import { REST_API_ALARMS } from '../../src/api/api-alarm-catalog';
 import { buildAlarms } from '../../src/alarms/alarm-builder';
+import { REST_API_ALARMS } from '../../src/api/api-alarm-catalog';
 import { burnRateThreshold, DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT, isErrorBudgetKey } from '../../src/core/error-budget';
-import { FunctionRefs, ReferenceAppRefs } from './scenarios/world';
 import { MINIMAL } from '../helpers';
 
 /** REST APIs' default integration timeout. */
@@ -100,7 +100,10 @@ export function referenceApp(options: { pathMetadata?: boolean } = {}): Referenc
   const template = Template.fromStack(stack).toJSON();
   const ref = (c: IConstruct) => `\${${stack.getLogicalId((c.node.defaultChild ?? c) as CfnElement)}}`;
   const fnRefs = (f: ObservedFunction, timeoutSeconds: number, memoryMb = 1024): FunctionRefs => ({
-    fn: ref(f), logGroup: ref(f.logGroup), timeoutMs: timeoutSeconds * 1000, memoryMb,
+    fn: ref(f),
+    logGroup: ref(f.logGroup),
+    timeoutMs: timeoutSeconds * 1000,
+    memoryMb,
     failureQueue: f.failureQueue ? ref(f.failureQueue as sqs.Queue) : undefined,
   });
   const queueRefs = (q: ObservedQueue) => ({ queue: ref(q), dlq: ref(q.deadLetterQueue!.queue) });

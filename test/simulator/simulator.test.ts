@@ -329,7 +329,12 @@ describe('percentile rules', () => {
 
   test('low sample count "ignore" applies to percentiles inside metric math too', () => {
     const t = bareAlarm({
-      Namespace: undefined, MetricName: undefined, Statistic: undefined, Period: undefined, EvaluateLowSampleCountPercentile: 'ignore', Threshold: 100,
+      Namespace: undefined,
+      MetricName: undefined,
+      Statistic: undefined,
+      Period: undefined,
+      EvaluateLowSampleCountPercentile: 'ignore',
+      Threshold: 100,
       Metrics: [
         { Id: 'e1', Expression: 'FILL(m1, 0)' },
         { Id: 'm1', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Duration' }, Period: 60, Stat: 'p99' } },
