@@ -1,4 +1,4 @@
-import { Annotations, Duration, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -9,7 +9,6 @@ import { QueueConsumerOptions } from './queue-consumer-options';
 import { buildAlarms } from '../alarms/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
 import { functionDiagnosis } from '../core/function-diagnosis';
-import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
 import { SQS_MIN_WINDOW_SECONDS_ABOVE_10 } from '../core/limits';
 import { stateOf } from '../core/tree-state';
@@ -82,7 +81,6 @@ export function consumeQueue(fn: ConsumerFunction, queue: sqs.IQueue, options: Q
   } else {
     createQueueAlarms(fn, queue, options);
   }
-  warnOnSelfLoop(fn, queue);
 
   const source = new SqsEventSource(queue, {
     batchSize,
@@ -156,22 +154,5 @@ function createQueueAlarms(fn: lambda.Function, queue: sqs.IQueue, options: Queu
     applies: key => key !== 'deadLetterQueueMessages' || dlq !== undefined,
     // a stuck or slow consumer is explained by the function's errors and traces
     diagnosis: functionDiagnosis(fn, false),
-  });
-}
-
-/**
- * A function that may send to a queue it consumes from is a loop. Lambda's recursive loop
- * detection (RecursiveLoop TERMINATE) stops it at run time; say so at synth as well. Checked
- * when the app is prepared, so grants made after `consumeQueue` count.
- */
-function warnOnSelfLoop(fn: lambda.Function, queue: sqs.IQueue): void {
-  whenPrepared(fn, () => {
-    if (!mayPerform(fn, a => a === 'sqs:SendMessage' || a === 'sqs:*', queue.queueArn)) return;
-    const loop = (fn.node.defaultChild as lambda.CfnFunction).recursiveLoop;
-    const stopped = loop === undefined || loop === lambda.RecursiveLoop.TERMINATE
-      ? 'Lambda\'s recursive loop detection (RecursiveLoop TERMINATE) stops it after about 16 round trips, but every message it sends back is processed again until then'
-      : 'RecursiveLoop is ALLOW, so nothing stops it';
-    Annotations.of(fn).addWarningV2('cdk-observed:QueueSelfLoop',
-      `${fn.node.path} consumes ${queue.node.path} and may also send messages to it: a self-trigger loop. ${stopped}. Send to a different queue, or make sure the handler never sends what it consumed.`);
   });
 }

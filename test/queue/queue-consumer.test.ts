@@ -1,8 +1,8 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { ObservedFunction, ObservedQueue, QueueConsumerOptions } from '../../src';
+import { ObservedFunction, ObservedQueue, QueueConsumerOptions, ServerlessOpsChecks } from '../../src';
 import { MINIMAL, synth, testStack } from '../helpers';
 import { nagFindings } from '../nag';
 
@@ -136,24 +136,29 @@ describe('consumer errors at synth time', () => {
   });
 });
 
-describe('self-trigger loop through the queue', () => {
+describe('self-trigger loop through the queue: reported once, by the rule pack', () => {
   function loopStack(recursiveLoop?: lambda.RecursiveLoop): Stack {
     const stack = testStack();
     const queue = new ObservedQueue(stack, 'Jobs');
     const fn = new ObservedFunction(stack, 'Worker', { ...MINIMAL, recursiveLoop });
     fn.consumeQueue(queue);
     queue.grantSendMessages(fn); // granted after the wiring: still found
-    (stack.node.root as App).synth();
     return stack;
   }
 
-  test('a consumer allowed to send to its own queue gets a warning that names both', () => {
-    Annotations.fromStack(loopStack()).hasWarning('/TestStack/Worker', Match.stringLikeRegexp(
-      'TestStack/Worker consumes TestStack/Jobs and may also send messages to it: a self-trigger loop. .*RecursiveLoop TERMINATE.*'));
+  test('a consumer allowed to send to its own queue is a QueueSelfTrigger finding, and no second warning of the construct', () => {
+    const stack = loopStack();
+    expect(nagFindings(stack, new ServerlessOpsChecks()).filter(f => f.includes('QueueSelfTrigger'))).toEqual([
+      'warning ServerlessOps-QueueSelfTrigger TestStack/Worker/Resource',
+    ]);
+    (stack.node.root as App).synth();
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('self-trigger|loop'))).toEqual([]);
   });
 
-  test('with RecursiveLoop ALLOW the warning says nothing stops it', () => {
-    Annotations.fromStack(loopStack(lambda.RecursiveLoop.ALLOW)).hasWarning('/TestStack/Worker', Match.stringLikeRegexp('RecursiveLoop is ALLOW, so nothing stops it'));
+  test('one acknowledgement, the documented one, silences it', () => {
+    const stack = loopStack();
+    Validations.of(stack.node.findChild('Worker')).acknowledge({ id: 'ServerlessOps-QueueSelfTrigger', reason: 'requeues with a delay and a retry counter' });
+    expect(nagFindings(stack, new ServerlessOpsChecks()).filter(f => f.includes('QueueSelfTrigger'))).toEqual([]);
   });
 
   test('sending to another queue is no loop', () => {
@@ -161,6 +166,6 @@ describe('self-trigger loop through the queue', () => {
     const fn = new ObservedFunction(stack, 'Worker', MINIMAL);
     fn.consumeQueue(new ObservedQueue(stack, 'Jobs'));
     new ObservedQueue(stack, 'Results').grantSendMessages(fn);
-    Annotations.fromStack(stack).hasNoWarning('/TestStack/Worker', Match.stringLikeRegexp('self-trigger loop'));
+    expect(nagFindings(stack, new ServerlessOpsChecks()).filter(f => f.includes('QueueSelfTrigger'))).toEqual([]);
   });
 });
