@@ -4,6 +4,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
+import { INTEGRATION_TIMEOUT_MS, LAMBDA_TIMEOUT } from '../core/limits';
 
 /**
  * API Gateway's and Lambda's limits that the timeout rule is made of.
@@ -12,14 +13,14 @@ import { IConstruct } from 'constructs';
  */
 export const API_LIMITS = {
   /** The smallest integration timeout, REST and HTTP. */
-  minIntegrationMs: 50,
+  minIntegrationMs: INTEGRATION_TIMEOUT_MS.min,
   /** REST: the default integration timeout, and the maximum unless a Regional or private API's quota is raised. */
-  restIntegrationMs: 29_000,
+  restIntegrationMs: INTEGRATION_TIMEOUT_MS.rest,
   /** HTTP APIs: the default integration timeout and its maximum (not raisable). */
-  httpIntegrationMs: 30_000,
+  httpIntegrationMs: INTEGRATION_TIMEOUT_MS.http,
   /** Lambda's timeout when none is set, and its minimum. */
-  lambdaDefaultTimeoutSeconds: 3,
-  lambdaMinTimeoutSeconds: 1,
+  lambdaDefaultTimeoutSeconds: LAMBDA_TIMEOUT.defaultSeconds,
+  lambdaMinTimeoutSeconds: LAMBDA_TIMEOUT.minSeconds,
 };
 
 /**

@@ -4,6 +4,33 @@
  */
 
 /**
+ * Lambda: the function timeout when none is set, and its range.
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export const LAMBDA_TIMEOUT = { defaultSeconds: 3, minSeconds: 1, maxSeconds: 900 };
+
+/**
+ * API Gateway integration timeouts, in milliseconds: the smallest; REST (the default, and the
+ * most unless a Regional or private API's quota is raised); WebSocket; HTTP APIs (the default and
+ * the most, not raisable).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+ */
+export const INTEGRATION_TIMEOUT_MS = { min: 50, rest: 29_000, webSocket: 29_000, http: 30_000 };
+
+/** SQS: a queue's visibility timeout when none is set. */
+export const SQS_DEFAULT_VISIBILITY_SECONDS = 30;
+
+/**
+ * The visibility timeout a queue consumed by Lambda needs: at least 6 times the function timeout
+ * plus the batching window, or messages reappear while their batch is still being processed.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ */
+export function requiredVisibilityTimeoutSeconds(functionTimeoutSeconds: number, batchingWindowSeconds: number): number {
+  return Math.ceil(6 * functionTimeoutSeconds + batchingWindowSeconds);
+}
+
+/**
  * S3: an object key is at most 1,024 bytes (UTF-8), so a notification filter or a key prefix
  * longer than that matches nothing.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html

@@ -5,6 +5,7 @@ import { FunctionAlarmOptions } from './function-alarm-options';
 import { ProvisionedConcurrencyOptions } from './provisioned-concurrency-options';
 import { readsLogs } from '../core/alarm-catalog';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
+import { LAMBDA_TIMEOUT } from '../core/limits';
 
 /** What the checks read: a function's props with the observed function's own. */
 export interface CheckedFunctionProps extends lambda.FunctionProps {
@@ -14,7 +15,7 @@ export interface CheckedFunctionProps extends lambda.FunctionProps {
 
 /** Lambda's limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 export const LAMBDA_LIMITS = {
-  timeoutSeconds: { min: 1, max: 900 },
+  timeoutSeconds: { min: LAMBDA_TIMEOUT.minSeconds, max: LAMBDA_TIMEOUT.maxSeconds },
   memoryMb: { min: 128, max: 10_240 },
   retryAttempts: { min: 0, max: 2 },
   maxEventAgeSeconds: { min: 60, max: 21_600 },

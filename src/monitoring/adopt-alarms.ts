@@ -12,6 +12,7 @@ import { HTTP_API_ALARMS, REST_API_ALARMS } from '../api/api-alarm-catalog';
 import { ApiAlarmOptions } from '../api/api-alarm-options';
 import { hasOwnAlarms } from '../core/alarm-registry';
 import { burnRateThreshold, DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT, isErrorBudgetKey } from '../core/error-budget';
+import { INTEGRATION_TIMEOUT_MS } from '../core/limits';
 import { FUNCTION_ALARMS } from '../function/function-alarm-catalog';
 import { FunctionAlarmOptions } from '../function/function-alarm-options';
 import { functionAlarmTarget } from '../function/function-alarm-target';
@@ -63,8 +64,8 @@ export interface AdoptAlarmsProps {
 }
 
 /** API Gateway's default integration timeouts, against which the API latency alarm is set. */
-const REST_INTEGRATION_TIMEOUT_MS = 29_000;
-const HTTP_INTEGRATION_TIMEOUT_MS = 30_000;
+const REST_INTEGRATION_TIMEOUT_MS = INTEGRATION_TIMEOUT_MS.rest;
+const HTTP_INTEGRATION_TIMEOUT_MS = INTEGRATION_TIMEOUT_MS.http;
 
 /**
  * Gives plain aws-cdk-lib resources in a scope the default alarms of the observed constructs,

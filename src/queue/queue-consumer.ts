@@ -10,7 +10,7 @@ import { buildAlarms } from '../alarms/alarm-builder';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
 import { functionDiagnosis } from '../core/function-diagnosis';
 import { invokeTargetOf } from '../core/invoke-target';
-import { SQS_MIN_WINDOW_SECONDS_ABOVE_10 } from '../core/limits';
+import { SQS_MIN_WINDOW_SECONDS_ABOVE_10, LAMBDA_TIMEOUT, requiredVisibilityTimeoutSeconds, SQS_DEFAULT_VISIBILITY_SECONDS } from '../core/limits';
 import { stateOf } from '../core/tree-state';
 import { wiringId } from '../core/wiring-id';
 
@@ -21,10 +21,6 @@ export const SQS_SOURCE_LIMITS = {
   batchSizeFifo: 10,
   maxBatchingWindowSeconds: 300,
   maxConcurrency: { min: 2, max: 1000 },
-  /** AWS: visibility timeout at least 6x the function timeout, plus the batching window. */
-  visibilityTimeoutFactor: 6,
-  /** SQS's default visibility timeout. */
-  defaultVisibilitySeconds: 30,
 };
 
 const DEFAULT_BATCH_SIZE = 10;
@@ -122,21 +118,20 @@ function checkReservedConcurrency(fn: ConsumerFunction, where: string, state: { 
  * visibility timeout was not set is given one that fits; any other queue is checked.
  */
 function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: string, windowSeconds: number, windowIsToken: boolean): void {
-  const timeoutMs = concreteMillis(fn.timeout ?? Duration.seconds(3));
+  const timeoutMs = concreteMillis(fn.timeout ?? Duration.seconds(LAMBDA_TIMEOUT.defaultSeconds));
   if (timeoutMs === undefined) return;
-  const factor = SQS_SOURCE_LIMITS.visibilityTimeoutFactor;
-  const requiredSeconds = Math.ceil(factor * timeoutMs / 1000 + windowSeconds);
+  const requiredSeconds = requiredVisibilityTimeoutSeconds(timeoutMs / 1000, windowSeconds);
   if (ObservedQueue.isObservedQueue(queue) && queue._fitsVisibilityTimeout()) {
     queue._requireVisibilityTimeout(requiredSeconds);
     return;
   }
   const cfn = queue.node.defaultChild;
   if (!(cfn instanceof sqs.CfnQueue)) return; // an imported queue: its settings are not known here
-  const visibility = cfn.visibilityTimeout ?? SQS_SOURCE_LIMITS.defaultVisibilitySeconds;
+  const visibility = cfn.visibilityTimeout ?? SQS_DEFAULT_VISIBILITY_SECONDS;
   if (Token.isUnresolved(visibility) || windowIsToken) return;
   if (visibility < requiredSeconds) {
     invalidProp(fn, `${where} visibilityTimeout`, `${visibility} seconds`,
-      `allowed is at least ${requiredSeconds} seconds (${factor} x the function timeout of ${timeoutMs / 1000} seconds + a batching window of ${windowSeconds} seconds)`,
+      `allowed is at least ${requiredSeconds} seconds (6 x the function timeout of ${timeoutMs / 1000} seconds + a batching window of ${windowSeconds} seconds)`,
       `Set the queue's visibilityTimeout to Duration.seconds(${requiredSeconds}) or more, or lower the function timeout.`);
   }
 }

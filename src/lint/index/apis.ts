@@ -4,6 +4,7 @@ import { T } from '../resource-types';
 import { isRef, numberValue, parts, prop, refOfParts, stringValue } from '../values';
 import { functionOfParts } from './functions';
 import { byName } from './names';
+import { INTEGRATION_TIMEOUT_MS } from '../../core/limits';
 
 /** A method or route of an API Gateway API whose integration invokes a function. */
 export interface ApiIntegration {
@@ -23,7 +24,7 @@ export const apiIntegrationsOf = relation<ApiIntegration>((index, add) => {
     const type = stringValue(method, prop(method, 'Integration', 'Type'));
     if (type !== 'AWS_PROXY' && type !== 'AWS') continue;
     const explicit = prop(method, 'Integration', 'TimeoutInMillis');
-    const timeoutMs = explicit === undefined ? 29_000 : numberValue(method, explicit);
+    const timeoutMs = explicit === undefined ? INTEGRATION_TIMEOUT_MS.rest : numberValue(method, explicit);
     if (timeoutMs === undefined) continue; // a token: cannot be judged
     const httpMethod = stringValue(method, prop(method, 'HttpMethod')) ?? '?';
     const route = `${httpMethod} ${restPath(index, method, prop(method, 'ResourceId'))}`;
@@ -37,7 +38,7 @@ export const apiIntegrationsOf = relation<ApiIntegration>((index, add) => {
     const api = protocol === 'HTTP' ? 'HTTP' : protocol === 'WEBSOCKET' ? 'WebSocket' : 'HTTP or WebSocket';
     const explicit = prop(integration, 'TimeoutInMillis');
     // HTTP APIs: 30 s (also the maximum); WebSocket APIs: 29 s. Unknown protocol: the larger, to never over-report
-    const timeoutMs = explicit === undefined ? (api === 'WebSocket' ? 29_000 : 30_000) : numberValue(integration, explicit);
+    const timeoutMs = explicit === undefined ? (api === 'WebSocket' ? INTEGRATION_TIMEOUT_MS.webSocket : INTEGRATION_TIMEOUT_MS.http) : numberValue(integration, explicit);
     if (timeoutMs === undefined) continue;
     const keys = routesOf(index, integration).map(r => stringValue(r, prop(r, 'RouteKey')) ?? '?');
     add(lambdaInUri(index, integration, prop(integration, 'IntegrationUri')),

@@ -3,9 +3,10 @@ import { AppIndex, memo, relation } from '../app-index';
 import { T } from '../resource-types';
 import { isRef, numberValue, Part, parts, prop } from '../values';
 import { byName } from './names';
+import { LAMBDA_TIMEOUT } from '../../core/limits';
 
 /** Lambda's timeout when none is set. */
-export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 3;
+export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = LAMBDA_TIMEOUT.defaultSeconds;
 
 /** A function's timeout in seconds: Lambda's 3 s when absent, undefined when not known at synth. */
 export function timeoutSeconds(fn: CfnResource): number | undefined {

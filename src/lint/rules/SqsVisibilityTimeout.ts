@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { requiredVisibilityTimeoutSeconds, SQS_DEFAULT_VISIBILITY_SECONDS } from '../../core/limits';
 import { AppIndex } from '../app-index';
 import { RuleResult } from '../engine';
 import { eventSource } from '../index/event-sources';
@@ -7,8 +8,6 @@ import { describeTimeout, timeoutSeconds } from '../index/functions';
 import { T } from '../resource-types';
 import { numberValue, prop } from '../values';
 
-/** SQS's visibility timeout when none is set. */
-const DEFAULT_VISIBILITY_SECONDS = 30;
 
 /**
  * An SQS event source mapping whose queue's visibility timeout is below 6x the function's
@@ -26,9 +25,9 @@ export function SqsVisibilityTimeout(node: CfnResource, index: AppIndex): RuleRe
   const windowRaw = prop(node, 'MaximumBatchingWindowInSeconds');
   const window = windowRaw === undefined ? 0 : numberValue(node, windowRaw);
   const visibilityRaw = prop(queue, 'VisibilityTimeout');
-  const visibility = visibilityRaw === undefined ? DEFAULT_VISIBILITY_SECONDS : numberValue(queue, visibilityRaw);
+  const visibility = visibilityRaw === undefined ? SQS_DEFAULT_VISIBILITY_SECONDS : numberValue(queue, visibilityRaw);
   if (timeout === undefined || window === undefined || visibility === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-  const required = 6 * timeout + window;
+  const required = requiredVisibilityTimeoutSeconds(timeout, window);
   if (visibility >= required) return NagRuleCompliance.COMPLIANT;
   const refused = visibility < timeout;
   return [{
