@@ -7,15 +7,16 @@ import { checkRunbookUrl } from './alarm-description';
 import { differentEnv, envOf } from './environment';
 import { invalidProp } from './errors';
 import { grantToAlarms, keyOfSameRegion, nearestDefaults } from './observed-defaults';
+import { nearestState, setState, stateOf } from './tree-state';
 
-/** Per-scope state on the construct tree (a `Symbol.for` key: two copies of the library share it). */
-const PAGING = Symbol.for('cdk-observed.AlarmNotifications.paging');
-const NON_PAGING = Symbol.for('cdk-observed.AlarmNotifications.nonPaging');
-const WATCHED = Symbol.for('cdk-observed.AlarmNotifications.watchedByServiceHealth');
+/** Per-scope state on the construct tree (see tree-state.ts: two copies of the library share it). */
+const PAGING = 'AlarmNotifications.paging';
+const NON_PAGING = 'AlarmNotifications.nonPaging';
+const WATCHED = 'AlarmNotifications.watchedByServiceHealth';
 
 /** The id of the topic the library creates in a stack whose alarms were given no topic. */
 const DEFAULT_TOPIC_ID = 'ObservedAlarmsTopic';
-const RUNBOOK = Symbol.for('cdk-observed.AlarmNotifications.runbook');
+const RUNBOOK = 'AlarmNotifications.runbook';
 
 /**
  * Where the alarms of observed constructs send their notifications, on ALARM and on the return
@@ -40,7 +41,7 @@ export class AlarmNotifications {
    * alarm of the constructs a `ServiceHealth` watches.
    */
   public static sendTo(scope: IConstruct, topic: ITopic): void {
-    (scope as unknown as Record<symbol, ITopic>)[PAGING] = topic;
+    setState(scope, PAGING, topic);
   }
 
   /**
@@ -49,7 +50,7 @@ export class AlarmNotifications {
    * fired).
    */
   public static sendNonPagingTo(scope: IConstruct, topic: ITopic): void {
-    (scope as unknown as Record<symbol, ITopic>)[NON_PAGING] = topic;
+    setState(scope, NON_PAGING, topic);
   }
 
   /**
@@ -92,7 +93,7 @@ export class AlarmNotifications {
    */
   public static runbook(scope: IConstruct, url: string): void {
     checkRunbookUrl(scope, 'AlarmNotifications.runbook url', url);
-    (scope as unknown as Record<symbol, string>)[RUNBOOK] = url;
+    setState(scope, RUNBOOK, url);
   }
 
   private constructor() {}
@@ -100,11 +101,7 @@ export class AlarmNotifications {
 
 /** The runbook URL the nearest scope was given, if any. */
 export function nearestRunbook(construct: IConstruct): string | undefined {
-  for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
-    const url = (scope as unknown as Record<symbol, string | undefined>)[RUNBOOK];
-    if (url) return url;
-  }
-  return undefined;
+  return nearestState<string>(construct, RUNBOOK);
 }
 
 /**
@@ -162,15 +159,11 @@ export function notifyThroughHealth(scope: IConstruct, covers: (owner: IConstruc
 }
 
 function watchers(root: IConstruct): Array<(owner: IConstruct) => boolean> {
-  return ((root as unknown as Record<symbol, Array<(owner: IConstruct) => boolean>>)[WATCHED] ??= []);
+  return stateOf<Array<(owner: IConstruct) => boolean>>(root, WATCHED, () => []);
 }
 
-function nearest(construct: IConstruct, key: symbol): ITopic | undefined {
-  for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
-    const topic = (scope as unknown as Record<symbol, ITopic | undefined>)[key];
-    if (topic) return topic;
-  }
-  return undefined;
+function nearest(construct: IConstruct, key: string): ITopic | undefined {
+  return nearestState<ITopic>(construct, key);
 }
 
 function topLevelStack(scope: IConstruct): Stack {

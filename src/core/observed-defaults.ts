@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
+import { nearestState, setState, stateOf } from './tree-state';
 
 /** Options of `ObservedDefaults.configure`: what depends on the organization, not on the construct. */
 export interface ObservedDefaultsOptions {
@@ -45,8 +46,8 @@ export interface ObservedDefaultsOptions {
 /** CloudWatch Logs' allowed retention values, in days (`RetentionDays.INFINITE` keeps logs forever). */
 const ALLOWED_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-const DEFAULTS = Symbol.for('cdk-observed.ObservedDefaults');
-const GRANTED = Symbol.for('cdk-observed.ObservedDefaults.granted');
+const DEFAULTS = 'ObservedDefaults';
+const GRANTED = 'ObservedDefaults.granted';
 
 /**
  * The one place where an app or a stack gives what its organization decides for everything the
@@ -74,7 +75,7 @@ export class ObservedDefaults {
           + 'arn:aws:logs:<region>:<account>:log-group:*, and one allowing cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (for the alarm topic); then set encryptionKeyPolicyGranted: true.');
       }
     }
-    (scope as unknown as Record<symbol, ObservedDefaultsOptions>)[DEFAULTS] = { ...options };
+    setState<ObservedDefaultsOptions>(scope, DEFAULTS, { ...options });
   }
 
   private constructor() {}
@@ -82,11 +83,7 @@ export class ObservedDefaults {
 
 /** The options of the nearest configured scope, if any. */
 export function nearestDefaults(construct: IConstruct): ObservedDefaultsOptions | undefined {
-  for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
-    const options = (scope as unknown as Record<symbol, ObservedDefaultsOptions | undefined>)[DEFAULTS];
-    if (options) return options;
-  }
-  return undefined;
+  return nearestState<ObservedDefaultsOptions>(construct, DEFAULTS);
 }
 
 /** Fails with the construct path, the prop and the allowed values when a retention is not one of CloudWatch Logs'. */
@@ -151,7 +148,7 @@ function grantToLogs(key: kms.IKey): boolean {
 }
 
 function grantOnce(key: kms.IKey, what: string, statement: () => iam.PolicyStatement): boolean {
-  const granted = ((key as unknown as Record<symbol, Set<string> | undefined>)[GRANTED] ??= new Set<string>());
+  const granted = stateOf<Set<string>>(key, GRANTED, () => new Set<string>());
   if (granted.has(what)) return true;
   const { statementAdded } = key.addToResourcePolicy(statement(), true);
   if (statementAdded) granted.add(what);

@@ -4,6 +4,8 @@
  * construct tree, depends on no call order of module loading, and two copies of the library loaded
  * in one app (a monorepo, a linked package) read and write the same state.
  */
+import { IConstruct } from 'constructs';
+
 function key(name: string): symbol {
   return Symbol.for(`cdk-observed.${name}`);
 }
@@ -22,6 +24,15 @@ export function setState<T>(target: object, name: string, value: T): T {
 /** The state `name` of `target`, created by `init` the first time. */
 export function stateOf<T>(target: object, name: string, init: () => T): T {
   return peekState<T>(target, name) ?? setState(target, name, init());
+}
+
+/** The state `name` of the nearest scope of `construct` (itself first) that has one. */
+export function nearestState<T>(construct: IConstruct, name: string): T | undefined {
+  for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
+    const value = peekState<T>(scope, name);
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 /**

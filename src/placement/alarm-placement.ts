@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { alarmsUnder } from '../core/alarm-registry';
 import { differentEnv, envOf } from '../core/environment';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
-import { peekState, setState } from '../core/tree-state';
+import { nearestState, setState } from '../core/tree-state';
 
 /** Where the alarms of observed constructs live. */
 export enum AlarmPlacementMode {
@@ -128,9 +128,5 @@ export class AlarmPlacement {
 
 /** The placement of the nearest configured scope, else SAME_STACK. */
 export function placementOf(construct: IConstruct): ResolvedPlacement {
-  for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
-    const configured = peekState<ResolvedPlacement>(scope, CONFIGURED);
-    if (configured) return configured;
-  }
-  return { mode: AlarmPlacementMode.SAME_STACK, alarmStacks: 0 };
+  return nearestState<ResolvedPlacement>(construct, CONFIGURED) ?? { mode: AlarmPlacementMode.SAME_STACK, alarmStacks: 0 };
 }
