@@ -161,6 +161,11 @@ project.addTask('bench:detection', {
   exec: 'ts-node --transpile-only bench/detection.bench.ts',
 });
 
+project.addTask('fuzz', {
+  description: 'Property tests of bad input at scale: 10,000 generated uses of every public construct and method, synthesized and linted; fails on an unhelpful refusal or a wrong template',
+  exec: 'ts-node --transpile-only scripts/fuzz.ts 10000 17 2',
+});
+
 project.addTask('corpus', {
   description: 'The rule pack on the corpus of public serverless CDK apps (test/corpus): fails when a finding appears or disappears without a recorded verdict',
   exec: 'ts-node --transpile-only scripts/corpus.ts',
