@@ -139,7 +139,10 @@ export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry
   checkRange(owner, `${prop}.threshold`, threshold, entry.min, entry.max, entry.unit);
 
   const period = given.period ?? entry.period;
-  const periodSeconds = period.isUnresolved() ? undefined : period.toSeconds({ integral: false });
+  if (period.isUnresolved()) {
+    invalidProp(owner, `${prop}.period`, 'a token', 'allowed is a whole number of minutes known at synth, 1 minute to 1 day (CloudWatch alarm periods in aws-cdk-lib cannot be tokens)');
+  }
+  const periodSeconds = period.toSeconds({ integral: false });
   const { minPeriodSeconds, maxEvaluationSeconds } = ALARM_LIMITS;
   if (periodSeconds !== undefined && !(periodSeconds >= minPeriodSeconds && periodSeconds <= maxEvaluationSeconds && periodSeconds % 60 === 0)) {
     invalidProp(owner, `${prop}.period`, `${periodSeconds} seconds`, 'allowed is a whole number of minutes from 1 minute to 1 day');

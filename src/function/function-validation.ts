@@ -43,11 +43,15 @@ export function validateFunctionProps(path: string, props: CheckedFunctionProps)
   if (pc) {
     checkRange(path, 'provisionedConcurrency.executions', pc.executions, 1, L.reservedConcurrency.max);
     checkInteger(path, 'provisionedConcurrency.executions', pc.executions);
+    checkInteger(path, 'provisionedConcurrency.maxExecutions', pc.maxExecutions);
     if (pc.maxExecutions !== undefined && !Token.isUnresolved(pc.executions)) {
       checkRange(path, 'provisionedConcurrency.maxExecutions', pc.maxExecutions, pc.executions, L.reservedConcurrency.max);
-      checkInteger(path, 'provisionedConcurrency.maxExecutions', pc.maxExecutions);
     }
     checkRange(path, 'provisionedConcurrency.utilizationTargetPercent', pc.utilizationTargetPercent, 10, 90, 'percent');
+    if (pc.utilizationTargetPercent !== undefined && Token.isUnresolved(pc.utilizationTargetPercent)) {
+      invalidProp(path, 'provisionedConcurrency.utilizationTargetPercent', 'a token',
+        'allowed is a number known at synth, 10-90 percent (aws-cdk-lib checks the auto scaling target when it is created)');
+    }
     const most = pc.maxExecutions ?? pc.executions;
     if (reserved !== undefined && !Token.isUnresolved(reserved) && !Token.isUnresolved(most) && most > reserved) {
       invalidProp(path, 'provisionedConcurrency', `${most} executions`, `at most reservedConcurrentExecutions (${reserved}) is allowed`,

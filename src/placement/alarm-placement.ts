@@ -99,11 +99,11 @@ export class AlarmPlacement {
       throw new Error(`${where}: mode is '${mode}'; allowed are ${Object.values(AlarmPlacementMode).join(', ')} (AlarmPlacementMode).`);
     }
     if (mode === AlarmPlacementMode.MONITORING_STACK && !options.monitoringStack) {
-      throw new Error(`${where}: monitoringStack is not set; it is required with mode MONITORING_STACK.`);
+      invalidProp(where, 'mode', 'MONITORING_STACK', 'allowed only with monitoringStack set (the stack the alarms live in)');
     }
     const stacks = options.alarmStacks;
     if (stacks === undefined && mode === AlarmPlacementMode.NESTED_STACKS) {
-      throw new Error(`${where}: alarmStacks is not set; it is required with mode NESTED_STACKS (how many nested stacks share the alarms, 1-${AlarmPlacement.MAX_ALARM_STACKS}).`);
+      invalidProp(where, 'mode', 'NESTED_STACKS', `allowed only with alarmStacks set (how many nested stacks share the alarms, 1-${AlarmPlacement.MAX_ALARM_STACKS})`);
     }
     if (stacks !== undefined) {
       if (mode === AlarmPlacementMode.SAME_STACK) {

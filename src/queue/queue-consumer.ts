@@ -128,11 +128,13 @@ function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: str
   const cfn = queue.node.defaultChild;
   if (!(cfn instanceof sqs.CfnQueue)) return; // an imported queue: its settings are not known here
   const visibility = cfn.visibilityTimeout ?? SQS_DEFAULT_VISIBILITY_SECONDS;
-  if (Token.isUnresolved(visibility) || windowIsToken) return;
-  if (visibility < requiredSeconds) {
+  if (Token.isUnresolved(visibility)) return;
+  // a window that is a token is not judged: the queue must fit the function timeout at least
+  const needed = windowIsToken ? requiredVisibilityTimeoutSeconds(timeoutMs / 1000, 0) : requiredSeconds;
+  if (visibility < needed) {
     invalidProp(fn, `${where} visibilityTimeout`, `${visibility} seconds`,
-      `allowed is at least ${requiredSeconds} seconds (6 x the function timeout of ${timeoutMs / 1000} seconds + a batching window of ${windowSeconds} seconds)`,
-      `Set the queue's visibilityTimeout to Duration.seconds(${requiredSeconds}) or more, or lower the function timeout.`);
+      `allowed is at least ${needed} seconds (6 x the function timeout of ${timeoutMs / 1000} seconds + ${windowIsToken ? 'a batching window that is a token, counted as 0' : `a batching window of ${windowSeconds} seconds`})`,
+      `Set the queue's visibilityTimeout to Duration.seconds(${needed}) or more, or lower the function timeout.`);
   }
 }
 

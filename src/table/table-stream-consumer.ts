@@ -48,6 +48,9 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
   checkInteger(fn, `${where} batchSize`, options.batchSize);
   checkDurationSeconds(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow, 0, 300);
   checkDurationSeconds(fn, `${where} maxRecordAge`, options.maxRecordAge, 60, 604_800);
+  if (options.maxRecordAge?.isUnresolved()) {
+    invalidProp(fn, `${where} maxRecordAge`, 'a token', 'allowed is a duration known at synth, 60 seconds to 7 days (aws-cdk-lib checks it when the mapping is created)');
+  }
   checkRange(fn, `${where} retryAttempts`, options.retryAttempts, 0, 10_000);
   checkInteger(fn, `${where} retryAttempts`, options.retryAttempts);
   checkRange(fn, `${where} parallelizationFactor`, options.parallelizationFactor, 1, 10);

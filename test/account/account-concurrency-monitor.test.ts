@@ -62,12 +62,10 @@ describe('AccountConcurrencyMonitor options', () => {
     synth(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 70, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
   });
 
-  test('switched off', () => {
+  test('switched off: refused, since the monitor would create nothing (and an empty stack does not deploy)', () => {
     const stack = testStack();
-    const m = new AccountConcurrencyMonitor(stack, 'Concurrency', { alarms: { claimedConcurrencyPercentOfQuota: { enabled: false } } });
-    expect(m.alarms).toEqual([]);
-    // (an empty stack does not synthesize: CloudFormation wants at least one resource)
-    expect(stack.node.findAll().filter(c => c instanceof CfnAlarm)).toEqual([]);
+    expect(() => new AccountConcurrencyMonitor(stack, 'Concurrency', { alarms: { claimedConcurrencyPercentOfQuota: { enabled: false } } }))
+      .toThrow('TestStack/Concurrency: alarms is every alarm switched off; at least one alarm is needed: the monitor creates nothing but its alarms. Remove the monitor instead.');
   });
 
   test('notifies its alarm topic on ALARM and OK', () => {

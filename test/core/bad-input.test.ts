@@ -4,9 +4,10 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
-  AlarmNotifications, AlarmPlacement, AlarmPlacementMode, CodeStorageMonitor, ObservedDashboard, ObservedFunction,
+  AccountConcurrencyMonitor, AlarmNotifications, AlarmPlacement, AlarmPlacementMode, CodeStorageMonitor, ObservedDashboard, ObservedFunction,
   ObservedHttpApi, ObservedQueue, ObservedRestApi, ObservedTable, ServiceHealth, VersionCleanupMode,
 } from '../../src';
 import { MINIMAL, synth, testStack } from '../helpers';
@@ -286,4 +287,52 @@ test('a version cleanup mode that does not exist', () => {
 test('an alarm placement mode that does not exist', () => {
   expect(() => AlarmPlacement.configure(testStack(), { mode: 'bogus' as AlarmPlacementMode })).toThrow(
     "AlarmPlacement.configure(TestStack): mode is 'bogus'; allowed are SAME_STACK, NESTED_STACKS, MONITORING_STACK (AlarmPlacementMode).");
+});
+
+describe('classes found by the 10,000-case run after the merges', () => {
+  test('a token alarm period is refused with the library\'s error (aws-cdk-lib cannot take it)', () => {
+    const stack = testStack();
+    expect(() => new ObservedFunction(stack, 'Fn', {
+      ...MINIMAL,
+      alarms: { throttles: { period: Duration.minutes(new CfnParameter(stack, 'P', { type: 'Number' }).valueAsNumber) } },
+    })).toThrow(/TestStack\/Fn: alarms\.throttles\.period is a token; allowed is a whole number of minutes known at synth/);
+  });
+
+  test('maxExecutions must be whole even when executions is a token', () => {
+    const stack = testStack();
+    expect(() => new ObservedFunction(stack, 'Fn', {
+      ...MINIMAL,
+      provisionedConcurrency: { executions: new CfnParameter(stack, 'E', { type: 'Number' }).valueAsNumber, maxExecutions: 99.5 },
+    })).toThrow(/provisionedConcurrency\.maxExecutions is 99\.5; it must be a whole number/);
+  });
+
+  test('a token batching window still needs a queue that fits the function timeout', () => {
+    const stack = testStack();
+    const worker = new ObservedFunction(stack, 'Fn', { ...MINIMAL, timeout: Duration.seconds(720), asyncFailureQueue: false });
+    const window = Duration.seconds(new CfnParameter(stack, 'W', { type: 'Number' }).valueAsNumber);
+    expect(() => worker.consumeQueue(new sqs.Queue(stack, 'Q'), { maxBatchingWindow: window }))
+      .toThrow(/visibilityTimeout is 30 seconds; allowed is at least 4320 seconds \(6 x the function timeout of 720 seconds \+ a batching window that is a token, counted as 0\)/);
+  });
+
+  test('a token maxRecordAge is refused with the library\'s error', () => {
+    const stack = testStack();
+    const projector = new ObservedFunction(stack, 'Fn', { ...MINIMAL, asyncFailureQueue: false });
+    const table = new ObservedTable(stack, 'T', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, dynamoStream: dynamodb.StreamViewType.NEW_IMAGE });
+    expect(() => projector.consumeTableStream(table, { maxRecordAge: Duration.seconds(new CfnParameter(stack, 'A', { type: 'Number' }).valueAsNumber) }))
+      .toThrow(/maxRecordAge is a token; allowed is a duration known at synth/);
+  });
+
+  test('an AccountConcurrencyMonitor with every alarm off is refused (it would create nothing)', () => {
+    const stack = testStack();
+    expect(() => new AccountConcurrencyMonitor(stack, 'C', { alarms: { claimedConcurrencyPercentOfQuota: { enabled: false } } }))
+      .toThrow(/TestStack\/C: alarms is every alarm switched off; at least one alarm is needed/);
+  });
+});
+
+test('a token utilization target of provisioned concurrency is refused with the library\'s error', () => {
+  const stack = testStack();
+  expect(() => new ObservedFunction(stack, 'Fn', {
+    ...MINIMAL,
+    provisionedConcurrency: { executions: 2, maxExecutions: 10, utilizationTargetPercent: new CfnParameter(stack, 'U', { type: 'Number' }).valueAsNumber },
+  })).toThrow(/provisionedConcurrency\.utilizationTargetPercent is a token; allowed is a number known at synth, 10-90 percent/);
 });

@@ -205,9 +205,9 @@ describe('configuration errors', () => {
   test('misuse is reported with the scope, the value and the fix', () => {
     const app = new App();
     expect(() => AlarmPlacement.configure(app, { mode: AlarmPlacementMode.MONITORING_STACK }))
-      .toThrow('AlarmPlacement.configure(app): monitoringStack is not set; it is required with mode MONITORING_STACK.');
+      .toThrow('AlarmPlacement.configure(app): mode is MONITORING_STACK; allowed only with monitoringStack set (the stack the alarms live in).');
     expect(() => AlarmPlacement.configure(app, { mode: AlarmPlacementMode.NESTED_STACKS }))
-      .toThrow('AlarmPlacement.configure(app): alarmStacks is not set; it is required with mode NESTED_STACKS (how many nested stacks share the alarms, 1-100).');
+      .toThrow('AlarmPlacement.configure(app): mode is NESTED_STACKS; allowed only with alarmStacks set (how many nested stacks share the alarms, 1-100).');
     expect(() => AlarmPlacement.configure(app, { alarmStacks: 2 }))
       .toThrow('AlarmPlacement.configure(app): alarmStacks is 2; it applies to NESTED_STACKS and MONITORING_STACK only. Set mode: AlarmPlacementMode.NESTED_STACKS to use nested alarm stacks.');
     expect(() => AlarmPlacement.configure(app, { mode: AlarmPlacementMode.NESTED_STACKS, alarmStacks: 0 }))
