@@ -109,43 +109,39 @@ export function nearestRunbook(construct: IConstruct): string | undefined {
  * place call for, resolved when the app is synthesized (so call order does not matter).
  */
 export function attachNotifications(alarm: Alarm, ownTopic: ITopic | undefined, owner: IConstruct, critical: boolean): void {
-  if (ownTopic) {
-    checkTopicEnvironment(alarm, ownTopic, owner, 'alarmTopic');
-    addTopic(alarm, ownTopic);
-    return;
-  }
-  Aspects.of(alarm).add({
-    visit(node: IConstruct) {
-      if (node !== alarm) return;
-      // looked up from the owner: the alarm itself may live in a nested or a monitoring stack
-      const paging = nearest(owner, PAGING);
-      const nonPaging = nearest(owner, NON_PAGING);
-      const watched = (watchers(owner.node.root)).some(covers => covers(owner));
-      const topic = watched ? nonPaging : critical ? paging ?? nonPaging : nonPaging ?? paging;
-      if (topic) {
-        checkTopicEnvironment(alarm, topic, owner, topic === paging ? 'AlarmNotifications.sendTo topic' : 'AlarmNotifications.sendNonPagingTo topic');
-      }
-      addTopic(alarm, topic ?? AlarmNotifications.defaultTopic(alarm));
-    },
-  }, { priority: AspectPriority.MUTATING });
+  // looked up from the owner: the alarm itself may live in a nested or a monitoring stack
+  notify(alarm, ownTopic, owner, 'alarmTopic', owner, (paging, nonPaging) => {
+    const watched = watchers(owner.node.root).some(covers => covers(owner));
+    return watched ? nonPaging : critical ? paging ?? nonPaging : nonPaging ?? paging;
+  });
 }
 
 /** Gives a service-health alarm its actions when the app is synthesized (see `AlarmNotifications`). */
 export function attachHealthNotifications(alarm: CompositeAlarm, topic: ITopic | undefined, owner: IConstruct = alarm): void {
-  if (topic) {
-    checkTopicEnvironment(alarm, topic, owner, 'topic');
-    addTopic(alarm, topic);
+  notify(alarm, topic, owner, 'topic', alarm, (paging, nonPaging) => paging ?? nonPaging);
+}
+
+/**
+ * The one way an alarm gets its action: the given topic now; else, at synth, the topic `choose`
+ * picks from the paging and non-paging topics nearest `from`, else the stack's default topic.
+ * Every topic is checked to be in the alarm's account and region.
+ */
+function notify(alarm: Alarm | CompositeAlarm, given: ITopic | undefined, owner: IConstruct, givenProp: string, from: IConstruct,
+  choose: (paging: ITopic | undefined, nonPaging: ITopic | undefined) => ITopic | undefined): void {
+  if (given) {
+    checkTopicEnvironment(alarm, given, owner, givenProp);
+    addTopic(alarm, given);
     return;
   }
   Aspects.of(alarm).add({
     visit(node: IConstruct) {
       if (node !== alarm) return;
-      const paging = nearest(alarm, PAGING);
-      const found = paging ?? nearest(alarm, NON_PAGING);
-      if (found) {
-        checkTopicEnvironment(alarm, found, owner, found === paging ? 'AlarmNotifications.sendTo topic' : 'AlarmNotifications.sendNonPagingTo topic');
+      const paging = nearest(from, PAGING);
+      const topic = choose(paging, nearest(from, NON_PAGING));
+      if (topic) {
+        checkTopicEnvironment(alarm, topic, owner, topic === paging ? 'AlarmNotifications.sendTo topic' : 'AlarmNotifications.sendNonPagingTo topic');
       }
-      addTopic(alarm, found ?? AlarmNotifications.defaultTopic(alarm));
+      addTopic(alarm, topic ?? AlarmNotifications.defaultTopic(alarm));
     },
   }, { priority: AspectPriority.MUTATING });
 }

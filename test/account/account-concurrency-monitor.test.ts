@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AccountConcurrencyMonitor } from '../../src/account/account-concurrency-monitor';
 import { synth, testStack } from '../helpers';
