@@ -95,7 +95,12 @@ const template = path.join(assembly.directory, 'Orders.template.json');
 const simulator = AlarmSimulator.fromTemplateFile(template);
 const alarms = Object.values(JSON.parse(fs.readFileSync(template, 'utf8')).Resources as Record<string, { Type: string }>)
   .filter(r => r.Type === 'AWS::CloudWatch::Alarm').length;
-if (alarms === 0 || !simulator) throw new Error('consumer: no alarms in the Orders stack');
+if (alarms === 0) throw new Error('consumer: no alarms in the Orders stack');
+// a quiet hour: every alarm of the stack is read and evaluated, and none fires
+const quiet = simulator.simulate({ minutes: 60, series: [] });
+if (quiet.alarms.length !== alarms) throw new Error(`consumer: the simulator read ${quiet.alarms.length} of ${alarms} alarms`);
+const fired = quiet.alarms.filter(a => a.firstAlarmMinute !== undefined).map(a => a.alarmName);
+if (fired.length > 0) throw new Error(`consumer: alarms fired on a quiet hour: ${fired.join(', ')}`);
 console.log(`consumer app: ${assembly.stacks.map(s => s.stackName).join(', ')} synthesized; ${alarms} alarms in Orders`);
 
 // AWS Control Tower's proactive controls (their cfn-guard rules) on every template, nested ones
