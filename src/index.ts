@@ -1,5 +1,6 @@
 export * from './core/alarm-options';
 export { AlarmNotifications } from './core/alarm-notifications';
+export { ObservedErrorCode } from './core/error-codes';
 export { ObservedDefaults } from './core/observed-defaults';
 export type { ObservedDefaultsOptions } from './core/observed-defaults';
 export * from './function/function-alarm-options';

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { ACCOUNT_CONCURRENCY_ALARMS } from './account-concurrency-alarm-catalog';
 import { AccountConcurrencyAlarmOptions } from './account-concurrency-alarm-options';
 import { buildAlarms } from '../alarms/alarm-builder';
+import { ObservedErrorCode } from '../core/error-codes';
 import { invalidProp } from '../core/errors';
 
 /**
@@ -51,7 +52,7 @@ export class AccountConcurrencyMonitor extends Construct {
       topic: props.alarmTopic,
     });
     if (this.alarms.length === 0) {
-      invalidProp(this, 'alarms', 'every alarm switched off', 'at least one alarm is needed: the monitor creates nothing but its alarms', 'Remove the monitor instead.');
+      invalidProp(ObservedErrorCode.CONFLICTING_PROPS, this, 'alarms', 'every alarm switched off', 'at least one alarm is needed: the monitor creates nothing but its alarms', 'Remove the monitor instead.');
     }
   }
 

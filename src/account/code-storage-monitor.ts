@@ -14,6 +14,7 @@ import { ENV, METRIC, METRIC_NAMESPACE } from './code-storage-contract';
 import { CodeStoragePollerFunction } from './code-storage-poller-function';
 import { buildAlarms } from '../alarms/alarm-builder';
 import { AlarmCatalog } from '../core/alarm-catalog';
+import { ObservedErrorCode } from '../core/error-codes';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
 import { createLogGroup } from '../core/log-groups';
 import { wildcardResourceFindingId } from '../core/nag-ids';
@@ -302,21 +303,22 @@ export class CodeStorageMonitor extends Construct {
   private validate(interval: Duration, largest: number, keep: number, prefixes: string[] | undefined,
     alarms: CodeStorageAlarmOptions | undefined, mode: VersionCleanupMode | undefined): void {
     if (mode !== undefined && !Token.isUnresolved(mode) && !Object.values(VersionCleanupMode).includes(mode)) {
-      invalidProp(this, 'versionCleanup.mode', JSON.stringify(mode), `allowed are ${Object.values(VersionCleanupMode).map(m => `VersionCleanupMode.${m}`).join(' and ')}`);
+      invalidProp(ObservedErrorCode.UNSUPPORTED_VALUE, this, 'versionCleanup.mode', JSON.stringify(mode), `allowed are ${Object.values(VersionCleanupMode).map(m => `VersionCleanupMode.${m}`).join(' and ')}`);
     }
     if (interval.isUnresolved() && !['minutes', 'hours', 'days'].includes(interval.unitLabel())) {
-      invalidProp(this, 'pollInterval', `a token in ${interval.unitLabel()}`, 'allowed is a token in minutes or hours (e.g. Duration.minutes(param.valueAsNumber))',
+      invalidProp(ObservedErrorCode.TOKEN_NOT_SUPPORTED, this, 'pollInterval', `a token in ${interval.unitLabel()}`, 'allowed is a token in minutes or hours (e.g. Duration.minutes(param.valueAsNumber))',
         'An EventBridge schedule rate is a whole number of minutes, hours or days.');
     }
     if (!interval.isUnresolved()) {
       const seconds = interval.toSeconds({ integral: false });
       if (!(seconds >= 300 && seconds <= 8 * 3600 && seconds % 60 === 0)) {
-        invalidProp(this, 'pollInterval', `${seconds} seconds`, 'allowed is a whole number of minutes from 5 minutes to 8 hours');
+        const code = seconds >= 300 && seconds <= 8 * 3600 ? ObservedErrorCode.NOT_WHOLE_NUMBER : ObservedErrorCode.OUT_OF_RANGE;
+        invalidProp(code, this, 'pollInterval', `${seconds} seconds`, 'allowed is a whole number of minutes from 5 minutes to 8 hours');
       }
       // a period shorter than the interval has periods without a poll: the missing-data alarm would fire
       const pollsPeriod = alarms?.successfulPolls?.period;
       if (pollsPeriod && !pollsPeriod.isUnresolved() && pollsPeriod.toSeconds({ integral: false }) < seconds) {
-        invalidProp(this, 'alarms.successfulPolls.period', `${pollsPeriod.toSeconds({ integral: false })} seconds`,
+        invalidProp(ObservedErrorCode.OUT_OF_RANGE, this, 'alarms.successfulPolls.period', `${pollsPeriod.toSeconds({ integral: false })} seconds`,
           `allowed is at least the poll interval (${seconds} seconds): shorter periods contain no poll and would alarm`);
       }
     }
@@ -326,12 +328,12 @@ export class CodeStorageMonitor extends Construct {
     checkInteger(this, 'versionCleanup.versionsToKeep', keep);
     if (prefixes !== undefined && !Token.isUnresolved(prefixes)) {
       if (prefixes.length === 0 || prefixes.length > MAX_PREFIXES) {
-        invalidProp(this, 'versionCleanup.functionNamePrefixes', `a list of ${prefixes.length}`,
+        invalidProp(ObservedErrorCode.OUT_OF_RANGE, this, 'versionCleanup.functionNamePrefixes', `a list of ${prefixes.length}`,
           `allowed is 1-${MAX_PREFIXES} prefixes`, 'Leave it out to clean up every function.');
       }
       prefixes.forEach((prefix, i) => {
         if (!Token.isUnresolved(prefix) && !FUNCTION_NAME_PREFIX.test(prefix)) {
-          invalidProp(this, `versionCleanup.functionNamePrefixes[${i}]`, JSON.stringify(prefix),
+          invalidProp(ObservedErrorCode.INVALID_FORMAT, this, `versionCleanup.functionNamePrefixes[${i}]`, JSON.stringify(prefix),
             'allowed are 1-64 characters of a-z, A-Z, 0-9, - and _ (the characters of a function name)');
         }
       });

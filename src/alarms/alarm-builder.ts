@@ -9,6 +9,7 @@ import { alarmName } from '../core/alarm-naming';
 import { attachNotifications, nearestRunbook } from '../core/alarm-notifications';
 import { AlarmOptions } from '../core/alarm-options';
 import { registerAlarm, isCritical } from '../core/alarm-registry';
+import { ObservedErrorCode } from '../core/error-codes';
 import { checkInteger, checkRange, invalidProp } from '../core/errors';
 import { ALARM_LIMITS } from '../core/limits';
 import { alarmHome } from '../placement/alarm-scope';
@@ -63,7 +64,7 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
   const { owner } = target;
   for (const key of Object.keys(target.options ?? {})) {
     if (!(key in catalog)) {
-      invalidProp(owner, `${target.optionsProp}.${key}`, 'set', `known alarms are ${Object.keys(catalog).join(', ')}`);
+      invalidProp(ObservedErrorCode.UNSUPPORTED_VALUE, owner, `${target.optionsProp}.${key}`, 'set', `known alarms are ${Object.keys(catalog).join(', ')}`);
     }
   }
   const planned: Array<{ key: K; entry: AlarmEntry; effective: EffectiveAlarm; threshold: number }> = [];
@@ -76,7 +77,7 @@ export function buildAlarms<K extends string>(catalog: AlarmCatalog<K>, target: 
     if (!enabled) continue;
     if (target.applies && !target.applies(key)) {
       if (options?.enabled === true) {
-        invalidProp(owner, `${prop}.enabled`, true, `this alarm exists only ${entry.when}`);
+        invalidProp(ObservedErrorCode.CONFLICTING_PROPS, owner, `${prop}.enabled`, true, `this alarm exists only ${entry.when}`);
       }
       continue;
     }
@@ -140,12 +141,14 @@ export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry
 
   const period = given.period ?? entry.period;
   if (period.isUnresolved()) {
-    invalidProp(owner, `${prop}.period`, 'a token', 'allowed is a whole number of minutes known at synth, 1 minute to 1 day (CloudWatch alarm periods in aws-cdk-lib cannot be tokens)');
+    invalidProp(ObservedErrorCode.TOKEN_NOT_SUPPORTED, owner, `${prop}.period`, 'a token', 'allowed is a whole number of minutes known at synth, 1 minute to 1 day (CloudWatch alarm periods in aws-cdk-lib cannot be tokens)');
   }
   const periodSeconds = period.toSeconds({ integral: false });
   const { minPeriodSeconds, maxEvaluationSeconds } = ALARM_LIMITS;
   if (periodSeconds !== undefined && !(periodSeconds >= minPeriodSeconds && periodSeconds <= maxEvaluationSeconds && periodSeconds % 60 === 0)) {
-    invalidProp(owner, `${prop}.period`, `${periodSeconds} seconds`, 'allowed is a whole number of minutes from 1 minute to 1 day');
+    const inRange = periodSeconds >= minPeriodSeconds && periodSeconds <= maxEvaluationSeconds;
+    const code = inRange ? ObservedErrorCode.NOT_WHOLE_NUMBER : ObservedErrorCode.OUT_OF_RANGE;
+    invalidProp(code, owner, `${prop}.period`, `${periodSeconds} seconds`, 'allowed is a whole number of minutes from 1 minute to 1 day');
   }
   // CloudWatch: evaluation periods x period must not exceed one day
   const maxPeriods = periodSeconds === undefined ? maxEvaluationSeconds / minPeriodSeconds : Math.floor(maxEvaluationSeconds / periodSeconds);
@@ -155,7 +158,7 @@ export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry
   if (datapointsKnown) {
     checkInteger(owner, `${prop}.datapointsToAlarm`, datapoints);
     if (!Number.isFinite(datapoints) || datapoints < 1 || datapoints > maxPeriods) {
-      invalidProp(owner, `${prop}.datapointsToAlarm`, datapoints, `allowed range is 1-${maxPeriods}`);
+      invalidProp(ObservedErrorCode.OUT_OF_RANGE, owner, `${prop}.datapointsToAlarm`, datapoints, `allowed range is 1-${maxPeriods}`);
     }
   }
 
@@ -164,13 +167,13 @@ export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry
     evaluationPeriods = given.evaluationPeriods;
     checkInteger(owner, `${prop}.evaluationPeriods`, evaluationPeriods);
     if (!Token.isUnresolved(evaluationPeriods) && (!Number.isFinite(evaluationPeriods) || evaluationPeriods < 1 || evaluationPeriods > maxPeriods)) {
-      invalidProp(owner, `${prop}.evaluationPeriods`, evaluationPeriods, `allowed range is 1-${maxPeriods}`);
+      invalidProp(ObservedErrorCode.OUT_OF_RANGE, owner, `${prop}.evaluationPeriods`, evaluationPeriods, `allowed range is 1-${maxPeriods}`);
     }
   } else {
     // the default window, widened to hold the datapoints the user asked for
     evaluationPeriods = datapointsKnown ? Math.max(entry.evaluationPeriods, datapoints) : entry.evaluationPeriods;
     if (evaluationPeriods > maxPeriods) {
-      invalidProp(owner, `${prop}.period`, period.toHumanString(),
+      invalidProp(ObservedErrorCode.OUT_OF_RANGE, owner, `${prop}.period`, period.toHumanString(),
         `with the default ${evaluationPeriods} evaluation periods, allowed is at most ${maxEvaluationSeconds / evaluationPeriods / 60} minutes (evaluation periods x period must not exceed 1 day)`,
         `Set ${prop}.evaluationPeriods (and datapointsToAlarm) as well.`);
     }

@@ -1,7 +1,8 @@
 import { Annotations, Aspects, Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { API_LIMITS, ApiRoute, FunctionIndex } from './api-routes';
-import { invalidProp } from '../core/errors';
+import { ObservedErrorCode } from '../core/error-codes';
+import { invalidProp, problemText, propError } from '../core/errors';
 import { ObservedFunction } from '../function/observed-function';
 
 /** What differs between REST and HTTP APIs in the rules below. */
@@ -62,35 +63,27 @@ function seconds(ms: number): string {
 export function checkIntegrationTimeout(api: IConstruct, label: string, timeout: Duration | undefined, rules: ApiRules): number | undefined {
   const prop = `${label} integrationTimeout`;
   if (timeout !== undefined && timeout.isUnresolved() && timeout.unitLabel() !== 'millis') {
-    invalidProp(api, prop, `a token in ${timeout.unitLabel()}`, 'allowed is a token in milliseconds (Duration.millis(param.valueAsNumber))',
+    invalidProp(ObservedErrorCode.TOKEN_NOT_SUPPORTED, api, prop, `a token in ${timeout.unitLabel()}`, 'allowed is a token in milliseconds (Duration.millis(param.valueAsNumber))',
       'API Gateway takes the timeout in milliseconds, and a token cannot be converted at synth time.');
   }
   if (timeout === undefined || timeout.isUnresolved()) return undefined;
   const ms = timeout.toMilliseconds({ integral: false });
   const max = rules.maxIntegration;
   if (!Number.isFinite(ms) || ms < API_LIMITS.minIntegrationMs || !Number.isInteger(ms)) {
-    invalidProp(api, prop, `${ms} ms`, `allowed is a whole number of milliseconds from ${API_LIMITS.minIntegrationMs} ms${max ? ` to ${seconds(max.ms)} ${max.where}` : ''}`);
+    const code = ms >= API_LIMITS.minIntegrationMs ? ObservedErrorCode.NOT_WHOLE_NUMBER : ObservedErrorCode.OUT_OF_RANGE;
+    invalidProp(code, api, prop, `${ms} ms`, `allowed is a whole number of milliseconds from ${API_LIMITS.minIntegrationMs} ms${max ? ` to ${seconds(max.ms)} ${max.where}` : ''}`);
   }
-  if (max && ms > max.ms) invalidProp(api, prop, seconds(ms), `allowed is at most ${seconds(max.ms)} ${max.where}`, max.fix);
+  if (max && ms > max.ms) invalidProp(ObservedErrorCode.OUT_OF_RANGE, api, prop, seconds(ms), `allowed is at most ${seconds(max.ms)} ${max.where}`, max.fix);
   return ms;
 }
 
-/** The library's validation message (`invalidProp`'s format) as a string, so that all problems are reported at once. */
-function message(check: () => void): string {
-  try {
-    check();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('internal: the check did not fail');
-}
-
 /**
- * The problems of one route: an integration timeout outside what the API allows, a Lambda
- * function whose timeout does not end before the integration's, a route anyone may call.
+ * The problems of one route, as the library's validation errors (not thrown, so that all problems
+ * are reported at once): an integration timeout outside what the API allows, a Lambda function
+ * whose timeout does not end before the integration's, a route anyone may call.
  */
-export function routeProblems(checked: CheckedApi, rules: ApiRules, route: ApiRoute): string[] {
-  const problems: string[] = [];
+export function routeProblems(checked: CheckedApi, rules: ApiRules, route: ApiRoute): Error[] {
+  const problems: Error[] = [];
   const { api, marginMs } = checked;
   const where = `${api.node.path} ${route.label}`;
   const timeoutMs = integrationMs(route, rules);
@@ -98,8 +91,8 @@ export function routeProblems(checked: CheckedApi, rules: ApiRules, route: ApiRo
 
   const max = rules.maxIntegration;
   if (route.timeoutMs !== undefined && max && route.timeoutMs > max.ms) {
-    problems.push(message(() => invalidProp(api, `${route.label} integration timeout`, seconds(route.timeoutMs!),
-      `allowed is at most ${seconds(max.ms)} ${max.where}`, max.fix)));
+    problems.push(propError(ObservedErrorCode.OUT_OF_RANGE, api, `${route.label} integration timeout`, seconds(route.timeoutMs!),
+      `allowed is at most ${seconds(max.ms)} ${max.where}`, max.fix));
   }
 
   const fn = route.lambdaFunction;
@@ -107,22 +100,22 @@ export function routeProblems(checked: CheckedApi, rules: ApiRules, route: ApiRo
   if (fn && timeoutMs !== undefined && !Token.isUnresolved(fnTimeout)) {
     const allowed = maxFunctionSeconds(timeoutMs, marginMs);
     if (allowed < API_LIMITS.lambdaMinTimeoutSeconds) {
-      problems.push(message(() => invalidProp(api, `${route.label} integration timeout`, seconds(timeoutMs),
+      problems.push(propError(ObservedErrorCode.TIMEOUT_ABOVE_INTEGRATION, api, `${route.label} integration timeout`, seconds(timeoutMs),
         `allowed is at least ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000 + marginMs)} for a Lambda integration (Lambda's minimum timeout of ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000)} plus the ${seconds(marginMs)} margin)`,
-        'Raise the integration\'s timeout.')));
+        'Raise the integration\'s timeout.'));
     } else if (fnTimeout > allowed) {
       const functionPath = fn.node.scope?.node.path ?? fn.node.path;
-      problems.push(message(() => invalidProp(functionPath, 'timeout', seconds(fnTimeout * 1000),
+      problems.push(propError(ObservedErrorCode.TIMEOUT_ABOVE_INTEGRATION, functionPath, 'timeout', seconds(fnTimeout * 1000),
         `allowed is at most ${seconds(allowed * 1000)} behind ${where}, whose integration timeout is ${seconds(timeoutMs)}${source}: the function must finish ${seconds(marginMs)} before API Gateway gives up, or callers get a 504 while it keeps running`,
-        `Lower the function's timeout to Duration.seconds(${allowed}) or less${rules.raiseTimeout(timeoutMs)}.`)));
+        `Lower the function's timeout to Duration.seconds(${allowed}) or less${rules.raiseTimeout(timeoutMs)}.`));
     }
   }
 
   const open = route.authorizationType === undefined || route.authorizationType === 'NONE';
   if (open && !checked.allowUnauthenticatedAccess && !(rules.preflightExempt && route.httpMethod === 'OPTIONS')) {
-    problems.push(message(() => invalidProp(api, `${route.label} authorizationType`, 'NONE',
+    problems.push(propError(ObservedErrorCode.OPEN_API_ROUTE, api, `${route.label} authorizationType`, 'NONE',
       'allowed is an authorizer unless the API states that anyone may call it',
-      `Give it an authorizer (${rules.addAuthorizer}), or set allowUnauthenticatedAccess: true if this API is meant to be open to anyone.`)));
+      `Give it an authorizer (${rules.addAuthorizer}), or set allowUnauthenticatedAccess: true if this API is meant to be open to anyone.`));
   }
   return problems;
 }
@@ -162,7 +155,7 @@ export function installApiChecks(checked: CheckedApi): () => number {
   api.node.addValidation({
     validate: () => {
       const rules = checked.rules();
-      return inventory().flatMap(route => routeProblems(checked, rules, route));
+      return inventory().flatMap(route => routeProblems(checked, rules, route)).map(e => problemText(e.name, e.message));
     },
   });
   return () => largestMs ?? largest(inventory(), checked.rules());

@@ -225,7 +225,7 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
     if (checked) {
       fitDefaultTimeout(checked, rules, this.checks.marginMs);
       const [problem] = routeProblems(this.checks, rules, checked);
-      if (problem) throw new Error(problem);
+      if (problem) throw problem;
     }
     return route;
   }

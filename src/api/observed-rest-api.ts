@@ -240,7 +240,7 @@ export class ObservedRestApi extends apigateway.RestApi {
     if (route) {
       fitDefaultTimeout(route, rules, this.checks.marginMs);
       const [problem] = routeProblems(this.checks, rules, route);
-      if (problem) throw new Error(problem);
+      if (problem) throw problem;
     }
     return method;
   }

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { BucketConsumerOptions } from './bucket-consumer-options';
+import { ObservedErrorCode } from '../core/error-codes';
 import { invalidProp } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
 import { S3_MAX_KEY_BYTES } from '../core/limits';
@@ -23,33 +24,33 @@ export function consumeBucket(fn: lambda.Function, bucket: s3.IBucket, options: 
   for (const [prop, value] of [['inputPrefix', inputPrefix], ['outputPrefix', outputPrefix], ['suffix', suffix]] as const) {
     if (!known(value)) continue;
     if (/[*?]/.test(value!)) {
-      invalidProp(fn, `${where} ${prop}`, `'${value}'`, 'allowed are literal key characters, without * or ?',
+      invalidProp(ObservedErrorCode.INVALID_FORMAT, fn, `${where} ${prop}`, `'${value}'`, 'allowed are literal key characters, without * or ?',
         'S3 notification filters match them literally, and in the IAM policy they are wildcards that reach keys outside the prefix. Give the literal start of the keys, e.g. \'incoming/\'.');
     }
     if (Buffer.byteLength(value!) > S3_MAX_KEY_BYTES) {
-      invalidProp(fn, `${where} ${prop}`, `${Buffer.byteLength(value!)} bytes long`, `allowed are at most ${S3_MAX_KEY_BYTES} bytes (the longest S3 object key)`);
+      invalidProp(ObservedErrorCode.INVALID_FORMAT, fn, `${where} ${prop}`, `${Buffer.byteLength(value!)} bytes long`, `allowed are at most ${S3_MAX_KEY_BYTES} bytes (the longest S3 object key)`);
     }
   }
   const events = options.events ?? [s3.EventType.OBJECT_CREATED];
   if (events.length === 0) {
-    invalidProp(fn, `${where} events`, 'an empty list', 'allowed is at least one event type', 'Leave it out for object creation.');
+    invalidProp(ObservedErrorCode.OUT_OF_RANGE, fn, `${where} events`, 'an empty list', 'allowed is at least one event type', 'Leave it out for object creation.');
   }
   events.forEach((e, i) => {
     const covering = events.find((o, j) => j !== i && (o === e ? j < i : eventsOverlap(o, e) && String(o).endsWith(':*')));
     if (covering) {
-      invalidProp(fn, `${where} events`, `[${events.join(', ')}]`, `each event type once (${covering} already covers ${e})`,
+      invalidProp(ObservedErrorCode.DUPLICATE, fn, `${where} events`, `[${events.join(', ')}]`, `each event type once (${covering} already covers ${e})`,
         'S3 rejects overlapping notifications for a common event type at deploy time.');
     }
   });
   if (outputPrefix !== undefined && !inputPrefix) {
-    invalidProp(fn, `${where} inputPrefix`, 'not set', `it is required while the function writes to the bucket (outputPrefix '${outputPrefix}')`,
+    invalidProp(ObservedErrorCode.TRIGGER_LOOP, fn, `${where} inputPrefix`, 'not set', `it is required while the function writes to the bucket (outputPrefix '${outputPrefix}')`,
       'Without it every object the function writes triggers it again. Give inputs and outputs separate prefixes, e.g. inputPrefix: \'incoming/\', outputPrefix: \'processed/\'.');
   }
   if (outputPrefix === '') {
-    invalidProp(fn, `${where} outputPrefix`, "''", 'an empty prefix is the whole bucket, which includes the input prefix');
+    invalidProp(ObservedErrorCode.TRIGGER_LOOP, fn, `${where} outputPrefix`, "''", 'an empty prefix is the whole bucket, which includes the input prefix');
   }
   if (known(inputPrefix) && known(outputPrefix) && overlaps(inputPrefix!, outputPrefix!)) {
-    invalidProp(fn, `${where} outputPrefix`, `'${outputPrefix}'`, `it overlaps inputPrefix '${inputPrefix}' (one is a prefix of the other)`,
+    invalidProp(ObservedErrorCode.TRIGGER_LOOP, fn, `${where} outputPrefix`, `'${outputPrefix}'`, `it overlaps inputPrefix '${inputPrefix}' (one is a prefix of the other)`,
       'Objects the function writes would trigger it again. Use prefixes that neither starts with the other, e.g. \'incoming/\' and \'processed/\'.');
   }
   const consumer: Consumer = {
@@ -120,7 +121,7 @@ function checkAgainstOtherConsumers(fn: lambda.Function, where: string, bucket: 
     const common = consumer.events.find(e => other.events.some(o => eventsOverlap(e, o)));
     if (common && overlaps(consumer.input, other.input) && (consumer.suffix.endsWith(other.suffix) || other.suffix.endsWith(consumer.suffix))) {
       const shown = (prefix: string) => prefix === '' ? 'not set (every key)' : `'${prefix}'`;
-      invalidProp(fn, `${where} inputPrefix`, shown(consumer.input),
+      invalidProp(ObservedErrorCode.DUPLICATE, fn, `${where} inputPrefix`, shown(consumer.input),
         `it overlaps the notification of ${other.fn} on the same bucket (inputPrefix ${shown(other.input)}, suffix '${other.suffix}') for ${common}`,
         'S3 rejects overlapping notification filters for a common event type at deploy time. Give each consumer its own prefix or suffix.');
     }
@@ -140,7 +141,7 @@ function checkAgainstOtherConsumers(fn: lambda.Function, where: string, bucket: 
   });
   if (consumer.output !== undefined && back(consumer)) {
     const chain = path.map((c, i) => `${i === 0 ? '' : 'triggers '}${c.fn}, which writes under '${c.output}'`).join(', which ');
-    invalidProp(fn, `${where} outputPrefix`, `'${consumer.output}'`,
+    invalidProp(ObservedErrorCode.TRIGGER_LOOP, fn, `${where} outputPrefix`, `'${consumer.output}'`,
       `it closes a loop through the bucket: ${chain}, which triggers ${fn.node.path} again (inputPrefix '${consumer.input}')`,
       'Objects written along the chain would trigger it forever. Write the last step\'s output under a prefix no consumer reads.');
   }

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { LinkPart, maxChars, renderParts } from './console-links';
+import { ObservedErrorCode } from './error-codes';
 import { invalidProp } from './errors';
 
 /** CloudWatch allows alarm descriptions of up to 1,024 characters. */
@@ -42,10 +43,10 @@ export function composeDescription(text: string, path: string, runbookUrl: strin
 export function checkRunbookUrl(scope: IConstruct | string, prop: string, url: string | undefined): void {
   if (url === undefined) return;
   if (Token.isUnresolved(url)) {
-    invalidProp(scope, prop, 'a token', 'it must be known at synth time: its length counts toward the alarm description\'s 1,024 characters');
+    invalidProp(ObservedErrorCode.TOKEN_NOT_SUPPORTED, scope, prop, 'a token', 'it must be known at synth time: its length counts toward the alarm description\'s 1,024 characters');
   }
   if (url.length === 0 || url.length > MAX_RUNBOOK_URL || /\s/.test(url)) {
-    invalidProp(scope, prop, `'${url.length > 60 ? url.slice(0, 57) + '...' : url}' (${url.length} characters)`,
+    invalidProp(ObservedErrorCode.INVALID_FORMAT, scope, prop, `'${url.length > 60 ? url.slice(0, 57) + '...' : url}' (${url.length} characters)`,
       `allowed is a URL of 1-${MAX_RUNBOOK_URL} characters without spaces`);
   }
 }

@@ -5,6 +5,7 @@ import { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { checkRunbookUrl } from './alarm-description';
 import { differentEnv, envOf } from './environment';
+import { ObservedErrorCode } from './error-codes';
 import { invalidProp } from './errors';
 import { grantToAlarms, keyOfSameRegion, nearestDefaults } from './observed-defaults';
 import { nearestState, setState, stateOf } from './tree-state';
@@ -178,7 +179,7 @@ export function checkTopicEnvironment(alarm: IConstruct, topic: ITopic, owner: I
   const regionDiffers = known(topic.env.region) && known(alarmStack.region) && topic.env.region !== alarmStack.region;
   const ownedElsewhere = Resource.isOwnedResource(topic) && differentEnv(topic, alarm);
   if (!regionDiffers && !ownedElsewhere) return;
-  invalidProp(owner, prop, `${topic.node.path} in ${topic.env.account}/${topic.env.region}`,
+  invalidProp(ObservedErrorCode.CROSS_ENVIRONMENT, owner, prop, `${topic.node.path} in ${topic.env.account}/${topic.env.region}`,
     `allowed is a topic in the account and region of the alarm (${envOf(alarm)})`,
     'CloudWatch alarms notify topics of their own region, and a topic created in another environment cannot be referenced. Create the topic there, or import it with sns.Topic.fromTopicArn.');
 }

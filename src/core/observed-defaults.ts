@@ -3,6 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
+import { ObservedErrorCode } from './error-codes';
+import { codedError, invalidProp, problemText } from './errors';
 import { nearestState, setState, stateOf } from './tree-state';
 
 /** Options of `ObservedDefaults.configure`: what depends on the organization, not on the construct. */
@@ -69,10 +71,10 @@ export class ObservedDefaults {
     if (key && !options.encryptionKeyPolicyGranted) {
       const added = grantToLogs(key);
       if (!added) {
-        throw new Error(`${where}: encryptionKey is ${key.node.path} (${Token.isUnresolved(key.keyArn) ? 'an imported key' : key.keyArn}), whose key policy cannot be changed in this app; `
+        throw codedError(ObservedErrorCode.MISSING_PROP, `${where}: encryptionKey is ${key.node.path} (${Token.isUnresolved(key.keyArn) ? 'an imported key' : key.keyArn}), whose key policy cannot be changed in this app; `
           + 'CloudWatch Logs must be allowed to use it or the log groups fail to deploy. Add to the key\'s policy, where the key is defined, a statement allowing the service principal '
           + 'logs.<region>.amazonaws.com kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* on condition ArnLike kms:EncryptionContext:aws:logs:arn '
-          + 'arn:aws:logs:<region>:<account>:log-group:*, and one allowing cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (for the alarm topic); then set encryptionKeyPolicyGranted: true.');
+          + 'arn:aws:logs:<region>:<account>:log-group:*, and one allowing cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (for the alarm topic); then set encryptionKeyPolicyGranted: true.', scope);
       }
     }
     setState<ObservedDefaultsOptions>(scope, DEFAULTS, { ...options });
@@ -90,8 +92,7 @@ export function nearestDefaults(construct: IConstruct): ObservedDefaultsOptions 
 export function checkRetention(where: IConstruct | string, prop: string, retention: logs.RetentionDays | undefined): void {
   if (retention === undefined || Token.isUnresolved(retention) || retention === logs.RetentionDays.INFINITE) return;
   if (!ALLOWED_RETENTION_DAYS.includes(retention)) {
-    const path = typeof where === 'string' ? where : where.node.path;
-    throw new Error(`${path}: ${prop} is ${retention} days; allowed are CloudWatch Logs' values ${ALLOWED_RETENTION_DAYS.join(', ')} days, or RetentionDays.INFINITE.`);
+    invalidProp(ObservedErrorCode.UNSUPPORTED_VALUE, where, prop, `${retention} days`, `allowed are CloudWatch Logs' values ${ALLOWED_RETENTION_DAYS.join(', ')} days, or RetentionDays.INFINITE`);
   }
 }
 
@@ -106,7 +107,8 @@ export function keyOfSameRegion(resource: IConstruct, what: string): void {
       const keyRegion = key?.env.region;
       const region = Stack.of(resource).region;
       if (!key || keyRegion === undefined || Token.isUnresolved(keyRegion) || Token.isUnresolved(region) || keyRegion === region) return [];
-      return [`ObservedDefaults encryptionKey ${key.node.path} is in ${keyRegion}; ${what} (in ${region}) only with a key of its own region. Configure a key of ${region} for this stack.`];
+      return [problemText(ObservedErrorCode.CROSS_ENVIRONMENT,
+        `ObservedDefaults encryptionKey ${key.node.path} is in ${keyRegion}; ${what} (in ${region}) only with a key of its own region. Configure a key of ${region} for this stack.`)];
     },
   });
 }

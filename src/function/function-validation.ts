@@ -4,6 +4,7 @@ import { FUNCTION_ALARMS } from './function-alarm-catalog';
 import { FunctionAlarmOptions } from './function-alarm-options';
 import { ProvisionedConcurrencyOptions } from './provisioned-concurrency-options';
 import { readsLogs } from '../core/alarm-catalog';
+import { ObservedErrorCode } from '../core/error-codes';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
 import { LAMBDA_TIMEOUT } from '../core/limits';
 
@@ -33,7 +34,7 @@ export function validateFunctionProps(path: string, props: CheckedFunctionProps)
   checkDurationSeconds(path, 'maxEventAge', props.maxEventAge, L.maxEventAgeSeconds.min, L.maxEventAgeSeconds.max);
   const reserved = props.reservedConcurrentExecutions;
   if (reserved === 0) {
-    invalidProp(path, 'reservedConcurrentExecutions', 0, `allowed range is 1-${L.reservedConcurrency.max}`,
+    invalidProp(ObservedErrorCode.OUT_OF_RANGE, path, 'reservedConcurrentExecutions', 0, `allowed range is 1-${L.reservedConcurrency.max}`,
       'With 0 Lambda throttles every invocation and the function never runs (its queue, stream and bucket events are retried and then dropped or dead-lettered). Leave it out, or reserve at least 1.');
   }
   checkRange(path, 'reservedConcurrentExecutions', reserved, L.reservedConcurrency.min, L.reservedConcurrency.max);
@@ -49,16 +50,16 @@ export function validateFunctionProps(path: string, props: CheckedFunctionProps)
     }
     checkRange(path, 'provisionedConcurrency.utilizationTargetPercent', pc.utilizationTargetPercent, 10, 90, 'percent');
     if (pc.utilizationTargetPercent !== undefined && Token.isUnresolved(pc.utilizationTargetPercent)) {
-      invalidProp(path, 'provisionedConcurrency.utilizationTargetPercent', 'a token',
+      invalidProp(ObservedErrorCode.TOKEN_NOT_SUPPORTED, path, 'provisionedConcurrency.utilizationTargetPercent', 'a token',
         'allowed is a number known at synth, 10-90 percent (aws-cdk-lib checks the auto scaling target when it is created)');
     }
     const most = pc.maxExecutions ?? pc.executions;
     if (reserved !== undefined && !Token.isUnresolved(reserved) && !Token.isUnresolved(most) && most > reserved) {
-      invalidProp(path, 'provisionedConcurrency', `${most} executions`, `at most reservedConcurrentExecutions (${reserved}) is allowed`,
+      invalidProp(ObservedErrorCode.CONCURRENCY_ABOVE_RESERVED, path, 'provisionedConcurrency', `${most} executions`, `at most reservedConcurrentExecutions (${reserved}) is allowed`,
         'Lambda cannot provision more environments than the function may run.');
     }
     if (pc.aliasName !== undefined && !Token.isUnresolved(pc.aliasName) && !/^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(pc.aliasName)) {
-      invalidProp(path, 'provisionedConcurrency.aliasName', `'${pc.aliasName}'`, 'allowed are 1-128 letters, digits, - and _, not only digits');
+      invalidProp(ObservedErrorCode.INVALID_FORMAT, path, 'provisionedConcurrency.aliasName', `'${pc.aliasName}'`, 'allowed are 1-128 letters, digits, - and _, not only digits');
     }
   }
 
@@ -68,9 +69,9 @@ export function validateFunctionProps(path: string, props: CheckedFunctionProps)
   if (logAlarms.length === 0) return;
   const fix = `The ${logAlarms.join(' and ')} ${logAlarms.length === 1 ? 'alarm reads' : 'alarms read'} the JSON platform.report log records; keep the default, or switch ${logAlarms.map(k => `alarms.${k}.enabled`).join(' and ')} to false.`;
   if (props.loggingFormat === lambda.LoggingFormat.TEXT) {
-    invalidProp(path, 'loggingFormat', 'TEXT', 'allowed is JSON while log-based alarms are on', fix);
+    invalidProp(ObservedErrorCode.CONFLICTING_PROPS, path, 'loggingFormat', 'TEXT', 'allowed is JSON while log-based alarms are on', fix);
   }
   if (props.systemLogLevelV2 === lambda.SystemLogLevel.WARN) {
-    invalidProp(path, 'systemLogLevelV2', 'WARN', 'allowed are INFO and DEBUG while log-based alarms are on (platform.report is logged at INFO)', fix);
+    invalidProp(ObservedErrorCode.CONFLICTING_PROPS, path, 'systemLogLevelV2', 'WARN', 'allowed are INFO and DEBUG while log-based alarms are on (platform.report is logged at INFO)', fix);
   }
 }

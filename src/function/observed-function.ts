@@ -21,6 +21,7 @@ import { buildAlarms } from '../alarms/alarm-builder';
 import { consumeBucket } from '../bucket/bucket-consumer';
 import { BucketConsumerOptions } from '../bucket/bucket-consumer-options';
 import { availabilityObjective } from '../core/error-budget';
+import { ObservedErrorCode } from '../core/error-codes';
 import { concreteMillis, concreteNumber, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { createLogGroup } from '../core/log-groups';
@@ -185,7 +186,7 @@ export class ObservedFunction extends lambda.Function {
     this.platformReports = new PlatformReportMetrics(this, logGroupRef);
     if (saveQueries) {
       if ((props.loggingFormat ?? lambda.LoggingFormat.JSON) !== lambda.LoggingFormat.JSON) {
-        invalidProp(this, 'saveLogQueries', true, `allowed only with loggingFormat JSON, the logs the queries read (loggingFormat is ${props.loggingFormat})`);
+        invalidProp(ObservedErrorCode.CONFLICTING_PROPS, this, 'saveLogQueries', true, `allowed only with loggingFormat JSON, the logs the queries read (loggingFormat is ${props.loggingFormat})`);
       }
       saveLogQueries(this, this.logGroup);
     }

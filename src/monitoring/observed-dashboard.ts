@@ -6,6 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { adoptPending } from './adopt-alarms';
 import { AlarmRecord, alarmsUnder } from '../core/alarm-registry';
 import { renderParts } from '../core/console-links';
+import { ObservedErrorCode } from '../core/error-codes';
 import { invalidProp } from '../core/errors';
 import { DASHBOARD_NAME } from '../core/limits';
 
@@ -63,7 +64,7 @@ export class ObservedDashboard extends Construct {
     this.baseName = props.dashboardName ?? defaultName(`${Stack.of(this).stackName}-${id}`);
     const name = props.dashboardName;
     if (name !== undefined && !Token.isUnresolved(name) && (name.length > MAX_BASE_NAME || !DASHBOARD_NAME.pattern.test(name))) {
-      invalidProp(this, 'dashboardName', `'${name}' (${name.length} characters)`,
+      invalidProp(ObservedErrorCode.INVALID_FORMAT, this, 'dashboardName', `'${name}' (${name.length} characters)`,
         `allowed are 1-${MAX_BASE_NAME} characters of A-Z, a-z, 0-9, - and _ (CloudWatch allows ${DASHBOARD_NAME.maxLength}; a split dashboard adds -2, -3, ...)`);
     }
     Aspects.of(this).add({ visit: node => { if (node === this) this.build(); } }, { priority: AspectPriority.DEFAULT + 100 });

@@ -7,6 +7,7 @@ import { alarmName } from '../core/alarm-naming';
 import { attachHealthNotifications, notifyThroughHealth } from '../core/alarm-notifications';
 import { AlarmRecord, alarmsUnder } from '../core/alarm-registry';
 import { differentEnv, envOf } from '../core/environment';
+import { ObservedErrorCode } from '../core/error-codes';
 import { invalidProp } from '../core/errors';
 
 /** CloudWatch: the rule of a composite alarm may name at most 100 alarms ... */
@@ -89,7 +90,7 @@ export class ServiceHealth extends Construct {
     if (this.children.length === 0) return;
     const elsewhere = this.children.find(r => differentEnv(r.alarm, this));
     if (elsewhere) {
-      invalidProp(this, 'watch', `${this.watched.node.path || 'the app'}, with alarms in ${envOf(elsewhere.alarm)} (${elsewhere.alarm.node.path})`,
+      invalidProp(ObservedErrorCode.CROSS_ENVIRONMENT, this, 'watch', `${this.watched.node.path || 'the app'}, with alarms in ${envOf(elsewhere.alarm)} (${elsewhere.alarm.node.path})`,
         `allowed are constructs whose alarms are in the account and region of the service-health alarm (${envOf(this)})`,
         'A composite alarm can only name alarms of its own account and region: create one ServiceHealth per environment, each watching its own stacks.');
     }

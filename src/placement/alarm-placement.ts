@@ -2,7 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { alarmsUnder } from '../core/alarm-registry';
 import { differentEnv, envOf } from '../core/environment';
-import { checkInteger, checkRange, invalidProp } from '../core/errors';
+import { ObservedErrorCode } from '../core/error-codes';
+import { checkInteger, checkRange, codedError, invalidProp } from '../core/errors';
 import { nearestState, setState } from '../core/tree-state';
 
 /** Where the alarms of observed constructs live. */
@@ -96,29 +97,30 @@ export class AlarmPlacement {
     const mode = options.mode ?? AlarmPlacementMode.SAME_STACK;
     const where = `AlarmPlacement.configure(${scope.node.path || 'app'})`;
     if (!Object.values(AlarmPlacementMode).includes(mode)) {
-      throw new Error(`${where}: mode is '${mode}'; allowed are ${Object.values(AlarmPlacementMode).join(', ')} (AlarmPlacementMode).`);
+      invalidProp(ObservedErrorCode.UNSUPPORTED_VALUE, where, 'mode', `'${mode}'`, `allowed are ${Object.values(AlarmPlacementMode).join(', ')} (AlarmPlacementMode)`);
     }
     if (mode === AlarmPlacementMode.MONITORING_STACK && !options.monitoringStack) {
-      invalidProp(where, 'mode', 'MONITORING_STACK', 'allowed only with monitoringStack set (the stack the alarms live in)');
+      invalidProp(ObservedErrorCode.MISSING_PROP, where, 'mode', 'MONITORING_STACK', 'allowed only with monitoringStack set (the stack the alarms live in)');
     }
     const stacks = options.alarmStacks;
     if (stacks === undefined && mode === AlarmPlacementMode.NESTED_STACKS) {
-      invalidProp(where, 'mode', 'NESTED_STACKS', `allowed only with alarmStacks set (how many nested stacks share the alarms, 1-${AlarmPlacement.MAX_ALARM_STACKS})`);
+      invalidProp(ObservedErrorCode.MISSING_PROP, where, 'mode', 'NESTED_STACKS', `allowed only with alarmStacks set (how many nested stacks share the alarms, 1-${AlarmPlacement.MAX_ALARM_STACKS})`);
     }
     if (stacks !== undefined) {
       if (mode === AlarmPlacementMode.SAME_STACK) {
-        invalidProp(where, 'alarmStacks', stacks, 'it applies to NESTED_STACKS and MONITORING_STACK only', 'Set mode: AlarmPlacementMode.NESTED_STACKS to use nested alarm stacks.');
+        invalidProp(ObservedErrorCode.CONFLICTING_PROPS, where, 'alarmStacks', stacks, 'it applies to NESTED_STACKS and MONITORING_STACK only', 'Set mode: AlarmPlacementMode.NESTED_STACKS to use nested alarm stacks.');
       }
       checkInteger(where, 'alarmStacks', stacks);
       checkRange(where, 'alarmStacks', stacks, 1, AlarmPlacement.MAX_ALARM_STACKS);
     }
     const home = Stack.isStack(scope) ? scope : scope.node.scopes.find(s => Stack.isStack(s)) as Stack | undefined;
     if (mode === AlarmPlacementMode.MONITORING_STACK && home && differentEnv(home, options.monitoringStack!)) {
-      throw new Error(`${where}: monitoringStack is ${options.monitoringStack!.node.path} in ${envOf(options.monitoringStack!)}; allowed is a stack in the account and region of ${home.node.path} (${envOf(home)}): alarms watch the metrics of their own account and region.`);
+      invalidProp(ObservedErrorCode.CROSS_ENVIRONMENT, where, 'monitoringStack', `${options.monitoringStack!.node.path} in ${envOf(options.monitoringStack!)}`,
+        `allowed is a stack in the account and region of ${home.node.path} (${envOf(home)}): alarms watch the metrics of their own account and region`);
     }
     const existing = alarmsUnder(scope);
     if (existing.length > 0) {
-      throw new Error(`${where}: ${existing.length} alarms under this scope already exist (the first is ${existing[0].alarm.node.path}). Alarms are placed when they are created; call AlarmPlacement.configure before creating observed constructs.`);
+      throw codedError(ObservedErrorCode.PLACEMENT_AFTER_ALARMS, `${where}: ${existing.length} alarms under this scope already exist (the first is ${existing[0].alarm.node.path}). Alarms are placed when they are created; call AlarmPlacement.configure before creating observed constructs.`, scope);
     }
     setState<ResolvedPlacement>(scope, CONFIGURED, { mode, monitoringStack: options.monitoringStack, alarmStacks: stacks ?? 0, configuredOn: scope });
   }

@@ -4,6 +4,7 @@ import { AlarmPlacementMode, placementOf, ResolvedPlacement } from './alarm-plac
 import { alarmStackOf } from './rendezvous';
 import { checkLimitsAtSynth } from './stack-limits';
 import { differentEnv, envOf } from '../core/environment';
+import { ObservedErrorCode } from '../core/error-codes';
 import { invalidProp } from '../core/errors';
 
 /** Where the alarms of one owner are created. */
@@ -33,7 +34,7 @@ export function alarmHome(owner: Construct): AlarmHome {
   const home = Stack.of(owner);
   const holder = placement.mode === AlarmPlacementMode.MONITORING_STACK ? placement.monitoringStack! : home;
   if (holder !== home && differentEnv(home, holder)) {
-    invalidProp(owner, 'AlarmPlacement monitoringStack', `${holder.node.path} in ${envOf(holder)}`,
+    invalidProp(ObservedErrorCode.CROSS_ENVIRONMENT, owner, 'AlarmPlacement monitoringStack', `${holder.node.path} in ${envOf(holder)}`,
       `allowed is a stack in the account and region of ${home.node.path} (${envOf(home)})`,
       'Alarms watch the metrics of their own account and region; configure a monitoring stack per environment.');
   }

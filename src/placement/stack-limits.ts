@@ -4,6 +4,8 @@ import { CfnElement, CfnParameter, CfnResource, ISynthesisSession, Stack } from 
 import { IConstruct } from 'constructs';
 import { AlarmPlacement, AlarmPlacementMode, ResolvedPlacement } from './alarm-placement';
 import { alarmsUnder } from '../core/alarm-registry';
+import { ObservedErrorCode } from '../core/error-codes';
+import { codedError, problemText } from '../core/errors';
 import { peekState, setState } from '../core/tree-state';
 
 /** What a stack holding alarms is checked against when the app is synthesized. */
@@ -30,7 +32,10 @@ const SUGGESTED_FILL = 0.6;
 export function checkLimitsAtSynth(stack: Stack, placement: ResolvedPlacement, nestedAlarmStack: boolean): void {
   if (peekState<boolean>(stack, 'stackLimits.checked')) return;
   setState(stack, 'stackLimits.checked', true);
-  stack.node.addValidation({ validate: () => limitErrors(stack, placement, nestedAlarmStack, countsOf(stack, 0)) });
+  stack.node.addValidation({
+    validate: () => limitErrors(stack, placement, nestedAlarmStack, countsOf(stack, 0))
+      .map(m => problemText(ObservedErrorCode.STACK_LIMIT_EXCEEDED, m)),
+  });
   checkBytesWhenWritten(stack, placement, nestedAlarmStack);
 }
 
@@ -50,7 +55,8 @@ function checkBytesWhenWritten(stack: Stack, placement: ResolvedPlacement, neste
     if (bytes <= AlarmPlacement.TEMPLATE_BYTES_LIMIT) return;
     const resources = Object.values<{ Type?: string }>(JSON.parse(fs.readFileSync(file, 'utf8')).Resources ?? {});
     const alarmBytes = resources.filter(isAlarmResource).reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r, undefined, 1)), 0);
-    throw new Error(`Synthesis failed: ${limitErrors(stack, placement, nestedAlarmStack, { ...countsOf(stack, bytes), alarmBytes }).join('\n')}`);
+    throw codedError(ObservedErrorCode.STACK_LIMIT_EXCEEDED,
+      `Synthesis failed: ${limitErrors(stack, placement, nestedAlarmStack, { ...countsOf(stack, bytes), alarmBytes }).join('\n')}`, stack);
   };
 }
 

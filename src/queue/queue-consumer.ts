@@ -7,6 +7,7 @@ import { ObservedQueue } from './observed-queue';
 import { QUEUE_ALARMS } from './queue-alarm-catalog';
 import { QueueConsumerOptions } from './queue-consumer-options';
 import { buildAlarms } from '../alarms/alarm-builder';
+import { ObservedErrorCode } from '../core/error-codes';
 import { checkDurationSeconds, checkInteger, checkRange, concreteMillis, invalidProp } from '../core/errors';
 import { functionDiagnosis } from '../core/function-diagnosis';
 import { invokeTargetOf } from '../core/invoke-target';
@@ -48,31 +49,31 @@ export function consumeQueue(fn: ConsumerFunction, queue: sqs.IQueue, options: Q
   checkRange(fn, `${where} batchSize`, batchSize, 1, queue.fifo ? L.batchSizeFifo : L.batchSizeStandard);
   checkInteger(fn, `${where} batchSize`, batchSize);
   if (!Token.isUnresolved(batchSize) && batchSize > L.batchSizeWithoutWindow && options.maxBatchingWindow === undefined) {
-    invalidProp(fn, `${where} batchSize`, batchSize, `above ${L.batchSizeWithoutWindow} a maxBatchingWindow is required`,
+    invalidProp(ObservedErrorCode.MISSING_PROP, fn, `${where} batchSize`, batchSize, `above ${L.batchSizeWithoutWindow} a maxBatchingWindow is required`,
       'Set maxBatchingWindow (for example Duration.seconds(5)), or lower batchSize to 10.');
   }
   const bigBatch = !Token.isUnresolved(batchSize) && batchSize > L.batchSizeWithoutWindow;
   if (bigBatch && windowSeconds !== undefined && windowSeconds < SQS_MIN_WINDOW_SECONDS_ABOVE_10) {
-    invalidProp(fn, `${where} maxBatchingWindow`, `${windowSeconds} seconds`,
+    invalidProp(ObservedErrorCode.OUT_OF_RANGE, fn, `${where} maxBatchingWindow`, `${windowSeconds} seconds`,
       `allowed is at least ${SQS_MIN_WINDOW_SECONDS_ABOVE_10} second with a batchSize above ${L.batchSizeWithoutWindow} (batchSize is ${batchSize})`,
       'Lambda rejects the mapping otherwise. Set maxBatchingWindow to Duration.seconds(1) or more, or lower batchSize to 10.');
   }
   if (queue.fifo && options.maxBatchingWindow !== undefined) {
-    invalidProp(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow.toHumanString(), 'FIFO queues do not support a batching window');
+    invalidProp(ObservedErrorCode.CONFLICTING_PROPS, fn, `${where} maxBatchingWindow`, options.maxBatchingWindow.toHumanString(), 'FIFO queues do not support a batching window');
   }
   checkRange(fn, `${where} maxConcurrency`, options.maxConcurrency, L.maxConcurrency.min, L.maxConcurrency.max);
   checkInteger(fn, `${where} maxConcurrency`, options.maxConcurrency);
 
 
   const state = stateOf<ConsumedQueues>(fn, 'queueConsumer.consumed', () => ({ queues: new Set<sqs.IQueue>(), maxConcurrencySum: 0 }));
-  if (state.queues.has(queue)) invalidProp(fn, where, 'called twice for the same queue', 'a function consumes a queue once');
+  if (state.queues.has(queue)) invalidProp(ObservedErrorCode.DUPLICATE, fn, where, 'called twice for the same queue', 'a function consumes a queue once');
   checkReservedConcurrency(fn, where, state, options.maxConcurrency);
   // a window that is a token may be as long as the largest window: size the queue for that
   fitVisibilityTimeout(fn, queue, where, windowSeconds ?? L.maxBatchingWindowSeconds, windowSeconds === undefined);
 
   if (ObservedQueue.isObservedQueue(queue)) {
     if (options.queueAlarms) {
-      invalidProp(fn, `${where} queueAlarms`, 'set', 'an ObservedQueue has its own alarms', `Set them with the ObservedQueue's alarms prop at ${queue.node.path}.`);
+      invalidProp(ObservedErrorCode.CONFLICTING_PROPS, fn, `${where} queueAlarms`, 'set', 'an ObservedQueue has its own alarms', `Set them with the ObservedQueue's alarms prop at ${queue.node.path}.`);
     }
   } else {
     createQueueAlarms(fn, queue, options);
@@ -106,7 +107,7 @@ function checkReservedConcurrency(fn: ConsumerFunction, where: string, state: { 
   const reserved = fn.reservedConcurrency;
   if (reserved === undefined || Token.isUnresolved(reserved)) return;
   if (reserved < state.maxConcurrencySum) {
-    invalidProp(fn, `${where} maxConcurrency`, maxConcurrency,
+    invalidProp(ObservedErrorCode.CONCURRENCY_ABOVE_RESERVED, fn, `${where} maxConcurrency`, maxConcurrency,
       `the function's queues may then run ${state.maxConcurrencySum} invocations at once, above its reservedConcurrentExecutions of ${reserved}`,
       'Lambda would throttle the excess and return messages to the queue. Raise reservedConcurrentExecutions or lower maxConcurrency.');
   }
@@ -132,7 +133,7 @@ function fitVisibilityTimeout(fn: lambda.Function, queue: sqs.IQueue, where: str
   // a window that is a token is not judged: the queue must fit the function timeout at least
   const needed = windowIsToken ? requiredVisibilityTimeoutSeconds(timeoutMs / 1000, 0) : requiredSeconds;
   if (visibility < needed) {
-    invalidProp(fn, `${where} visibilityTimeout`, `${visibility} seconds`,
+    invalidProp(ObservedErrorCode.VISIBILITY_TIMEOUT_TOO_SHORT, fn, `${where} visibilityTimeout`, `${visibility} seconds`,
       `allowed is at least ${needed} seconds (6 x the function timeout of ${timeoutMs / 1000} seconds + ${windowIsToken ? 'a batching window that is a token, counted as 0' : `a batching window of ${windowSeconds} seconds`})`,
       `Set the queue's visibilityTimeout to Duration.seconds(${needed}) or more, or lower the function timeout.`);
   }

@@ -8,6 +8,7 @@ import { ownWriteFilterPatterns } from './own-write-filters';
 import { TABLE_STREAM_ALARMS } from './table-stream-alarm-catalog';
 import { TableStreamConsumerOptions } from './table-stream-options';
 import { buildAlarms } from '../alarms/alarm-builder';
+import { ObservedErrorCode } from '../core/error-codes';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { functionDiagnosis } from '../core/function-diagnosis';
@@ -33,23 +34,23 @@ const WRITE_ACTIONS = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynam
 export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, options: TableStreamConsumerOptions = {}): DynamoEventSource {
   const where = `consumeTableStream(${table.node.path})`;
   if (!table.tableStreamArn || streamSpecification(table) === null) {
-    invalidProp(fn, `${where} table stream`, 'not set', 'the table needs a stream',
+    invalidProp(ObservedErrorCode.MISSING_PROP, fn, `${where} table stream`, 'not set', 'the table needs a stream',
       'Set dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES on the table (stream: for dynamodb.Table).');
   }
   const position = options.startingPosition;
   if (position !== undefined && !Token.isUnresolved(position) && !DYNAMODB_STARTING_POSITIONS.includes(position)) {
-    invalidProp(fn, `${where} startingPosition`, position, `allowed are ${DYNAMODB_STARTING_POSITIONS.join(' and ')} for a DynamoDB stream`,
+    invalidProp(ObservedErrorCode.UNSUPPORTED_VALUE, fn, `${where} startingPosition`, position, `allowed are ${DYNAMODB_STARTING_POSITIONS.join(' and ')} for a DynamoDB stream`,
       'Lambda starts a DynamoDB stream mapping at a timestamp only for Kinesis, Amazon MQ and Kafka sources; TRIM_HORIZON replays the stream\'s last 24 hours.');
   }
   // the tables whose stream the function consumes (a second mapping of the same pair is refused)
   const consumed = stateOf(fn, 'tableStreamConsumer.consumed', () => new Set<dynamodb.ITable>());
-  if (consumed.has(table)) invalidProp(fn, where, 'called twice for the same table', 'a function consumes a table\'s stream once');
+  if (consumed.has(table)) invalidProp(ObservedErrorCode.DUPLICATE, fn, where, 'called twice for the same table', 'a function consumes a table\'s stream once');
   checkRange(fn, `${where} batchSize`, options.batchSize, 1, 10_000);
   checkInteger(fn, `${where} batchSize`, options.batchSize);
   checkDurationSeconds(fn, `${where} maxBatchingWindow`, options.maxBatchingWindow, 0, 300);
   checkDurationSeconds(fn, `${where} maxRecordAge`, options.maxRecordAge, 60, 604_800);
   if (options.maxRecordAge?.isUnresolved()) {
-    invalidProp(fn, `${where} maxRecordAge`, 'a token', 'allowed is a duration known at synth, 60 seconds to 7 days (aws-cdk-lib checks it when the mapping is created)');
+    invalidProp(ObservedErrorCode.TOKEN_NOT_SUPPORTED, fn, `${where} maxRecordAge`, 'a token', 'allowed is a duration known at synth, 60 seconds to 7 days (aws-cdk-lib checks it when the mapping is created)');
   }
   checkRange(fn, `${where} retryAttempts`, options.retryAttempts, 0, 10_000);
   checkInteger(fn, `${where} retryAttempts`, options.retryAttempts);
@@ -96,18 +97,18 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
 /** Hands the function its marker and returns the filter patterns that drop its marked records. */
 function markOwnWrites(fn: lambda.Function, table: dynamodb.ITable, where: string, attribute: string): Array<{ [key: string]: any }> {
   if (!Token.isUnresolved(attribute) && !/^[A-Za-z0-9_.-]{1,255}$/.test(attribute)) {
-    invalidProp(fn, `${where} writeMarkerAttribute`, `'${attribute}'`, 'allowed are 1-255 letters, digits, _ . and -');
+    invalidProp(ObservedErrorCode.INVALID_FORMAT, fn, `${where} writeMarkerAttribute`, `'${attribute}'`, 'allowed are 1-255 letters, digits, _ . and -');
   }
   const viewType = streamViewType(table);
   if (viewType !== undefined && viewType !== dynamodb.StreamViewType.NEW_IMAGE && viewType !== dynamodb.StreamViewType.NEW_AND_OLD_IMAGES) {
-    invalidProp(fn, `${where} dropOwnWrites`, true, `the table's stream has view type ${viewType}, and dropping the function's own writes needs NEW_IMAGE or NEW_AND_OLD_IMAGES`,
+    invalidProp(ObservedErrorCode.CONFLICTING_PROPS, fn, `${where} dropOwnWrites`, true, `the table's stream has view type ${viewType}, and dropping the function's own writes needs NEW_IMAGE or NEW_AND_OLD_IMAGES`,
       'Change the stream view type, or set dropOwnWrites to false if the function never writes to the table.');
   }
   const marker = Names.uniqueId(fn);
   const env = (fn.node.defaultChild as lambda.CfnFunction);
   const current = Stack.of(fn).resolve(env.environment)?.variables?.[MARKER_ATTRIBUTE_ENV];
   if (current !== undefined && current !== attribute) {
-    invalidProp(fn, `${where} writeMarkerAttribute`, `'${attribute}'`, `the function already marks its writes with '${current}'; one marker attribute per function`);
+    invalidProp(ObservedErrorCode.CONFLICTING_PROPS, fn, `${where} writeMarkerAttribute`, `'${attribute}'`, `the function already marks its writes with '${current}'; one marker attribute per function`);
   }
   fn.addEnvironment(MARKER_ATTRIBUTE_ENV, attribute);
   fn.addEnvironment(MARKER_ENV, marker);
