@@ -1,7 +1,8 @@
 import { readFileSync } from 'fs';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Errors, Stack } from 'aws-cdk-lib';
 import { FuzzCase } from './case';
 import { templateProblems } from './oracles';
+import { ObservedErrorCode } from '../../src/core/error-codes';
 import { ServerlessOpsChecks } from '../../src/lint/pack';
 
 export type Outcome = 'accepted-clean' | 'refused-good' | 'refused-unhelpful' | 'accepted-wrong';
@@ -17,35 +18,58 @@ export const ENV = { account: '123456789012', region: 'us-east-1' };
 /** The library's validation message: `<construct path>: <prop> is <value>; <what is allowed>`. */
 const OURS = /^(\S.*?): (.+?) is (.+?); (.+)/s;
 
-/** Builds, synthesizes (CloudFormation schema validation on) and lints one case, and classifies it. */
+/** A problem reported with the app's validation carries the library's code at its end. */
+const CODE_AT_END = / \[(CdkObserved[A-Za-z]+)\]$/;
+
+/** One refusal: its message, and the library's code when it is aws-cdk-lib's validation error with one. */
+interface Refusal {
+  readonly message: string;
+  readonly code?: string;
+}
+
+/**
+ * Builds, synthesizes (CloudFormation schema validation on) and lints one case, and classifies it.
+ * A refusal is good when it is aws-cdk-lib's validation error with one of the library's codes
+ * (thrown, or a line of the app's validation ending in the code) and its message blames a prop
+ * the case set.
+ */
 export function runCase(c: FuzzCase): Result {
   const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
   const stack = new Stack(app, 'Fuzz', { env: ENV });
-  let messages: string[];
+  let refused: Refusal[];
   try {
     c.build(stack);
     const assembly = app.synth();
-    messages = assembly.stacks.flatMap(s => s.messages.filter(m => m.level === 'error').map(m => String(m.entry.data)));
+    refused = assembly.stacks.flatMap(s => s.messages.filter(m => m.level === 'error').map(m => fromText(String(m.entry.data))));
   } catch (e) {
-    messages = errorMessages(e as Error);
+    refused = refusals(e as Error);
   }
-  if (messages.length > 0) {
-    const bad = messages.find(m => !helpful(m, c.props));
-    return bad === undefined ? { outcome: 'refused-good', detail: messages[0] } : { outcome: 'refused-unhelpful', detail: bad };
+  if (refused.length > 0) {
+    const bad = refused.find(r => r.code === undefined || !helpful(r.message, c.props));
+    if (bad === undefined) return { outcome: 'refused-good', detail: refused[0].message };
+    return { outcome: 'refused-unhelpful', detail: bad.code ? bad.message : `${bad.message} (not a validation error with an ObservedErrorCode)` };
   }
   const wrong = lintErrors(app) ?? templateProblems(app) ?? c.wrong?.(stack);
   return wrong === undefined ? { outcome: 'accepted-clean' } : { outcome: 'accepted-wrong', detail: wrong };
 }
 
-/** The messages of a thrown error; synth's validation error lists one per line as `[path] message`. */
-function errorMessages(e: Error): string[] {
+/** The refusals of a thrown error; synth's validation error lists one per line as `[path] message`. */
+function refusals(e: Error): Refusal[] {
   const text = String(e?.message ?? e);
   const report = /found in: (\S+validation-report\.json)/.exec(text);
-  if (report) return [`${text}: ${policyViolations(report[1])}`];
+  if (report) return [{ message: `${text}: ${policyViolations(report[1])}` }];
   const header = 'Validation failed with the following errors:';
-  if (!text.startsWith(header)) return [text];
+  if (!text.startsWith(header)) {
+    return [{ message: text, code: Errors.isValidationError(e) && ObservedErrorCode.isObservedErrorCode(e.name) ? e.name : undefined }];
+  }
   return text.slice(header.length).split('\n').map(l => l.trim()).filter(l => l.length > 0)
-    .map(l => l.replace(/^\[[^\]]*\]\s*/, ''));
+    .map(l => fromText(l.replace(/^\[[^\]]*\]\s*/, '')));
+}
+
+/** A problem reported as text, with the library's code when its end names one. */
+function fromText(line: string): Refusal {
+  const m = CODE_AT_END.exec(line);
+  return m && ObservedErrorCode.isObservedErrorCode(m[1]) ? { message: line.slice(0, m.index), code: m[1] } : { message: line };
 }
 
 /** What CloudFormation's schema validation (a policy validation plugin) reported. */
