@@ -2,6 +2,7 @@ import { Annotations, Aspects, Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { API_LIMITS, ApiRoute, FunctionIndex } from './api-routes';
 import { invalidProp } from '../core/errors';
+import { longestTimeoutBehindIntegration } from '../core/limits';
 import { ObservedFunction } from '../function/observed-function';
 
 /** What differs between REST and HTTP APIs in the rules below. */
@@ -42,11 +43,6 @@ export interface CheckedApi {
 export function integrationMs(route: ApiRoute, rules: ApiRules): number | undefined {
   if (route.timeoutIsToken) return undefined;
   return route.timeoutMs ?? rules.defaultIntegrationMs;
-}
-
-/** The longest whole-second function timeout that fits below an integration timeout. */
-export function maxFunctionSeconds(integrationTimeoutMs: number, marginMs: number): number {
-  return Math.floor((integrationTimeoutMs - marginMs) / 1000);
 }
 
 function seconds(ms: number): string {
@@ -105,7 +101,7 @@ export function routeProblems(checked: CheckedApi, rules: ApiRules, route: ApiRo
   const fn = route.lambdaFunction;
   const fnTimeout = fn?.timeout ?? API_LIMITS.lambdaDefaultTimeoutSeconds;
   if (fn && timeoutMs !== undefined && !Token.isUnresolved(fnTimeout)) {
-    const allowed = maxFunctionSeconds(timeoutMs, marginMs);
+    const allowed = longestTimeoutBehindIntegration(timeoutMs, marginMs);
     if (allowed < API_LIMITS.lambdaMinTimeoutSeconds) {
       problems.push(message(() => invalidProp(api, `${route.label} integration timeout`, seconds(timeoutMs),
         `allowed is at least ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000 + marginMs)} for a Lambda integration (Lambda's minimum timeout of ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000)} plus the ${seconds(marginMs)} margin)`,
@@ -173,7 +169,7 @@ export function fitDefaultTimeout(route: ApiRoute, rules: ApiRules, marginMs: nu
   const fn = route.lambdaFunction?.node.scope;
   const timeoutMs = integrationMs(route, rules);
   if (!ObservedFunction.isObservedFunction(fn) || timeoutMs === undefined) return;
-  const allowed = maxFunctionSeconds(timeoutMs, marginMs);
+  const allowed = longestTimeoutBehindIntegration(timeoutMs, marginMs);
   if (allowed >= API_LIMITS.lambdaMinTimeoutSeconds) fn._fitDefaultTimeout(allowed);
 }
 
