@@ -164,8 +164,20 @@ export function installApiChecks(checked: CheckedApi): () => number {
   return () => largestMs ?? largest(inventory(), checked.rules());
 }
 
+/**
+ * Checks a route the moment `addLambdaRoute` made it: an ObservedFunction without an explicit
+ * timeout is given one that fits, and the route's first problem is thrown at once.
+ */
+export function checkNewRoute(checked: CheckedApi, route: ApiRoute | undefined): void {
+  if (!route) return;
+  const rules = checked.rules();
+  fitDefaultTimeout(route, rules, checked.marginMs);
+  const [problem] = routeProblems(checked, rules, route);
+  if (problem) throw new Error(problem);
+}
+
 /** An ObservedFunction whose timeout the user did not set gets one below the integration's. */
-export function fitDefaultTimeout(route: ApiRoute, rules: ApiRules, marginMs: number): void {
+function fitDefaultTimeout(route: ApiRoute, rules: ApiRules, marginMs: number): void {
   const fn = route.lambdaFunction?.node.scope;
   const timeoutMs = integrationMs(route, rules);
   if (!ObservedFunction.isObservedFunction(fn) || timeoutMs === undefined) return;
