@@ -1,12 +1,14 @@
 /**
  * The end of `npm run demo`: what the synth made, in a few lines. Reads the cloud assembly that
- * `cdk synth` wrote (default cdk.out): each stack with its nested stacks, its resources and alarms,
+ * `cdk synth` wrote (default cdk.out): each stack with its nested stacks, its resources and alarms
+ * (with their monthly cost at CloudWatch's list prices, scripts/alarm-cost.ts),
  * and the lint findings of the validation report by level, with the report's path.
  *
  *   ts-node --transpile-only scripts/demo-summary.ts [cdk.out]
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { alarmCost } from './alarm-cost';
 
 interface Template { Resources?: Record<string, { Type: string; Metadata?: Record<string, unknown> }> }
 interface Violation { ruleName: string; severity?: string; violatingConstructs: unknown[] }
@@ -20,10 +22,12 @@ function readJson<T>(file: string): T {
 
 /** One line per template: the stack itself, then each nested stack indented under it. */
 function describe(dir: string, name: string, templateFile: string, depth: number, lines: string[]): void {
-  const resources = Object.values(readJson<Template>(path.join(dir, templateFile)).Resources ?? {});
+  const all = readJson<Template>(path.join(dir, templateFile)).Resources ?? {};
+  const resources = Object.values(all);
   const alarms = resources.filter(r => ALARM_TYPES.has(r.Type)).length;
+  const cost = alarmCost(all).dollars;
   const bytes = fs.statSync(path.join(dir, templateFile)).size;
-  lines.push(`${'  '.repeat(depth + 1)}${name}: ${resources.length} resources, ${alarms} alarms, ${(bytes / 1024).toFixed(0)} KB (${templateFile})`);
+  lines.push(`${'  '.repeat(depth + 1)}${name}: ${resources.length} resources, ${alarms} alarms ($${cost.toFixed(2)} a month), ${(bytes / 1024).toFixed(0)} KB (${templateFile})`);
   for (const [id, r] of Object.entries(readJson<Template>(path.join(dir, templateFile)).Resources ?? {})) {
     const nested = r.Type === 'AWS::CloudFormation::Stack' ? r.Metadata?.['aws:asset:path'] : undefined;
     if (typeof nested === 'string' && fs.existsSync(path.join(dir, nested))) describe(dir, `nested ${id}`, nested, depth + 1, lines);

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { API_LIMITS, ApiRoute, FunctionIndex } from './api-routes';
 import { ObservedErrorCode } from '../core/error-codes';
 import { invalidProp, problemText, propError } from '../core/errors';
+import { longestTimeoutBehindIntegration } from '../core/limits';
 import { ObservedFunction } from '../function/observed-function';
 
 /** What differs between REST and HTTP APIs in the rules below. */
@@ -43,11 +44,6 @@ export interface CheckedApi {
 export function integrationMs(route: ApiRoute, rules: ApiRules): number | undefined {
   if (route.timeoutIsToken) return undefined;
   return route.timeoutMs ?? rules.defaultIntegrationMs;
-}
-
-/** The longest whole-second function timeout that fits below an integration timeout. */
-export function maxFunctionSeconds(integrationTimeoutMs: number, marginMs: number): number {
-  return Math.floor((integrationTimeoutMs - marginMs) / 1000);
 }
 
 function seconds(ms: number): string {
@@ -98,7 +94,7 @@ export function routeProblems(checked: CheckedApi, rules: ApiRules, route: ApiRo
   const fn = route.lambdaFunction;
   const fnTimeout = fn?.timeout ?? API_LIMITS.lambdaDefaultTimeoutSeconds;
   if (fn && timeoutMs !== undefined && !Token.isUnresolved(fnTimeout)) {
-    const allowed = maxFunctionSeconds(timeoutMs, marginMs);
+    const allowed = longestTimeoutBehindIntegration(timeoutMs, marginMs);
     if (allowed < API_LIMITS.lambdaMinTimeoutSeconds) {
       problems.push(propError(ObservedErrorCode.TIMEOUT_ABOVE_INTEGRATION, api, `${route.label} integration timeout`, seconds(timeoutMs),
         `allowed is at least ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000 + marginMs)} for a Lambda integration (Lambda's minimum timeout of ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000)} plus the ${seconds(marginMs)} margin)`,
@@ -161,12 +157,24 @@ export function installApiChecks(checked: CheckedApi): () => number {
   return () => largestMs ?? largest(inventory(), checked.rules());
 }
 
+/**
+ * Checks a route the moment `addLambdaRoute` made it: an ObservedFunction without an explicit
+ * timeout is given one that fits, and the route's first problem is thrown at once.
+ */
+export function checkNewRoute(checked: CheckedApi, route: ApiRoute | undefined): void {
+  if (!route) return;
+  const rules = checked.rules();
+  fitDefaultTimeout(route, rules, checked.marginMs);
+  const [problem] = routeProblems(checked, rules, route);
+  if (problem) throw problem;
+}
+
 /** An ObservedFunction whose timeout the user did not set gets one below the integration's. */
-export function fitDefaultTimeout(route: ApiRoute, rules: ApiRules, marginMs: number): void {
+function fitDefaultTimeout(route: ApiRoute, rules: ApiRules, marginMs: number): void {
   const fn = route.lambdaFunction?.node.scope;
   const timeoutMs = integrationMs(route, rules);
   if (!ObservedFunction.isObservedFunction(fn) || timeoutMs === undefined) return;
-  const allowed = maxFunctionSeconds(timeoutMs, marginMs);
+  const allowed = longestTimeoutBehindIntegration(timeoutMs, marginMs);
   if (allowed >= API_LIMITS.lambdaMinTimeoutSeconds) fn._fitDefaultTimeout(allowed);
 }
 

@@ -1,4 +1,4 @@
-import { Duration, Lazy, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,11 +9,10 @@ import { Construct } from 'constructs';
 import { HTTP_ACCESS_LOG_FORMAT } from './access-log';
 import { HTTP_API_ALARMS } from './api-alarm-catalog';
 import { ApiAlarmOptions } from './api-alarm-options';
-import { ApiRules, CheckedApi, checkIntegrationTimeout, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
+import { buildApiAlarms } from './api-alarms';
+import { ApiRules, CheckedApi, checkIntegrationTimeout, checkNewRoute, installApiChecks } from './api-checks';
 import { HttpLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, httpRoutes } from './api-routes';
-import { buildAlarms } from '../alarms/alarm-builder';
-import { availabilityObjective, burnRateThreshold, isErrorBudgetKey } from '../core/error-budget';
 import { checkInteger, checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
 import { createLogGroup } from '../core/log-groups';
@@ -175,16 +174,13 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
       });
     }
 
-    const objective = availabilityObjective(this, 'availabilityObjectivePercent', availabilityObjectivePercent);
-    this.alarms = buildAlarms(HTTP_API_ALARMS, {
-      owner: this,
+    this.alarms = buildApiAlarms(this, {
+      catalog: HTTP_API_ALARMS,
       dimensions: this.defaultStage ? { ApiId: this.apiId, Stage: this.defaultStage.stageName } : { ApiId: this.apiId },
-      options: alarms,
-      optionsProp: 'alarms',
-      topic: alarmTopic,
-      absoluteThreshold: (key, threshold) => isErrorBudgetKey(key) ? burnRateThreshold(threshold, objective)
-        : key === 'latencyP99PercentOfTimeout' ? Lazy.number({ produce: () => largestIntegrationMs() * threshold / 100 })
-          : threshold,
+      alarms,
+      alarmTopic,
+      availabilityObjectivePercent,
+      largestIntegrationMs,
     });
   }
 
@@ -220,13 +216,7 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
         .find((c): c is apigwv2.CfnIntegration => c instanceof apigwv2.CfnIntegration && c.node.scope?.node.id === integrationId);
       if (cfn) cfn.timeoutInMillis = timeoutMs;
     }
-    const rules = this.rules();
-    const checked = httpRoutes(this, new FunctionIndex(Stack.of(this))).find(r => r.construct === route);
-    if (checked) {
-      fitDefaultTimeout(checked, rules, this.checks.marginMs);
-      const [problem] = routeProblems(this.checks, rules, checked);
-      if (problem) throw problem;
-    }
+    checkNewRoute(this.checks, httpRoutes(this, new FunctionIndex(Stack.of(this))).find(r => r.construct === route));
     return route;
   }
 

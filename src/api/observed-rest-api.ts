@@ -1,4 +1,4 @@
-import { Aspects, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Aspects, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,13 +8,12 @@ import { Construct, IConstruct } from 'constructs';
 import { OwnAccessLogGroup, REST_ACCESS_LOG_FORMAT } from './access-log';
 import { REST_API_ALARMS } from './api-alarm-catalog';
 import { ApiAlarmOptions } from './api-alarm-options';
-import { ApiRules, CheckedApi, checkIntegrationTimeout, fitDefaultTimeout, installApiChecks, routeProblems } from './api-checks';
+import { buildApiAlarms } from './api-alarms';
+import { ApiRules, CheckedApi, checkIntegrationTimeout, checkNewRoute, installApiChecks } from './api-checks';
 import { apiGatewayAccount } from './api-gateway-account';
 import { defaultApiName } from './api-naming';
 import { RestLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, restRoutes } from './api-routes';
-import { buildAlarms } from '../alarms/alarm-builder';
-import { availabilityObjective, burnRateThreshold, isErrorBudgetKey } from '../core/error-budget';
 import { checkInteger, checkRange } from '../core/errors';
 import { invokeTargetOf } from '../core/invoke-target';
 import { brand, hasBrand } from '../core/tree-state';
@@ -207,16 +206,13 @@ export class ObservedRestApi extends apigateway.RestApi {
     const largestIntegrationMs = installApiChecks(this.checks);
     this.acknowledgeDefaults(props);
 
-    const objective = availabilityObjective(this, 'availabilityObjectivePercent', availabilityObjectivePercent);
-    this.alarms = buildAlarms(REST_API_ALARMS, {
-      owner: this,
+    this.alarms = buildApiAlarms(this, {
+      catalog: REST_API_ALARMS,
       dimensions: deploy ? { ApiName: this.restApiName, Stage: this.deploymentStage.stageName } : { ApiName: this.restApiName },
-      options: alarms,
-      optionsProp: 'alarms',
-      topic: alarmTopic,
-      absoluteThreshold: (key, threshold) => isErrorBudgetKey(key) ? burnRateThreshold(threshold, objective)
-        : key === 'latencyP99PercentOfTimeout' ? Lazy.number({ produce: () => largestIntegrationMs() * threshold / 100 })
-          : threshold,
+      alarms,
+      alarmTopic,
+      availabilityObjectivePercent,
+      largestIntegrationMs,
     });
   }
 
@@ -235,13 +231,7 @@ export class ObservedRestApi extends apigateway.RestApi {
     checkIntegrationTimeout(this, `${httpMethod} ${path}`, integrationTimeout, this.rules());
     const integration = new apigateway.LambdaIntegration(invokeTargetOf(handler), { timeout: integrationTimeout });
     const method = this.root.resourceForPath(path).addMethod(httpMethod, integration, methodOptions);
-    const rules = this.rules();
-    const route = restRoutes(this, new FunctionIndex(Stack.of(this))).find(r => r.construct === method);
-    if (route) {
-      fitDefaultTimeout(route, rules, this.checks.marginMs);
-      const [problem] = routeProblems(this.checks, rules, route);
-      if (problem) throw problem;
-    }
+    checkNewRoute(this.checks, restRoutes(this, new FunctionIndex(Stack.of(this))).find(r => r.construct === method));
     return method;
   }
 

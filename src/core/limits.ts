@@ -18,6 +18,21 @@ export const LAMBDA_TIMEOUT = { defaultSeconds: 3, minSeconds: 1, maxSeconds: 90
  */
 export const INTEGRATION_TIMEOUT_MS = { min: 50, rest: 29_000, webSocket: 29_000, http: 30_000 };
 
+/**
+ * How long before an integration timeout a Lambda function behind it must end: API Gateway needs
+ * time of its own to call the function and answer, so a function that runs to the integration's
+ * timeout is answered 504.
+ */
+export const INTEGRATION_MARGIN_MS = 1000;
+
+/**
+ * The longest whole-second Lambda timeout that ends `marginMs` before an integration timeout of
+ * `integrationMs`: what the API constructs give and require, and what the rule pack judges.
+ */
+export function longestTimeoutBehindIntegration(integrationMs: number, marginMs = INTEGRATION_MARGIN_MS): number {
+  return Math.floor((integrationMs - marginMs) / 1000);
+}
+
 /** SQS: a queue's visibility timeout when none is set. */
 export const SQS_DEFAULT_VISIBILITY_SECONDS = 30;
 

@@ -28,7 +28,7 @@ const RULES: readonly PackRule[] = [
   {
     rule: ApiGatewayTimeout,
     level: ERROR,
-    info: 'A function behind an API Gateway method or route has a timeout at or above the integration timeout.',
+    info: 'A function behind an API Gateway method or route has a timeout that does not end 1 s before the integration timeout.',
     explanation: 'API Gateway stops waiting after the integration timeout (29 s for REST and WebSocket APIs, 30 s for HTTP APIs, unless TimeoutInMillis says otherwise) and answers 504, while the function runs on and is billed; client retries then add load to a function that is already slow.',
   },
   {

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -12,7 +12,6 @@ import { ObservedErrorCode } from '../core/error-codes';
 import { checkDurationSeconds, checkInteger, checkRange, invalidProp } from '../core/errors';
 import { createFailureQueue } from '../core/failure-queue';
 import { functionDiagnosis } from '../core/function-diagnosis';
-import { mayPerform, whenPrepared } from '../core/grants';
 import { invokeTargetOf } from '../core/invoke-target';
 import { DYNAMODB_STARTING_POSITIONS } from '../core/limits';
 import { stateOf } from '../core/tree-state';
@@ -23,8 +22,6 @@ export const MARKER_ATTRIBUTE_ENV = 'OBSERVED_WRITE_MARKER_ATTRIBUTE';
 export const MARKER_ENV = 'OBSERVED_WRITE_MARKER';
 const DEFAULT_MARKER_ATTRIBUTE = '_writer';
 const DEFAULT_MAX_RECORD_AGE = Duration.hours(6);
-
-const WRITE_ACTIONS = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:*']);
 
 /**
  * Wires `fn` to a table's stream with failure handling (bisect, max record age, retries, a
@@ -90,7 +87,6 @@ export function consumeTableStream(fn: lambda.Function, table: dynamodb.ITable, 
     diagnosis: functionDiagnosis(fn, false),
   });
 
-  if (!dropOwnWrites) reportWritesWithoutLoopBreaking(fn, table);
   return source;
 }
 
@@ -125,15 +121,4 @@ function streamSpecification(table: dynamodb.ITable): { streamViewType?: unknown
 function streamViewType(table: dynamodb.ITable): string | undefined {
   const viewType = streamSpecification(table)?.streamViewType;
   return typeof viewType === 'string' ? viewType : undefined;
-}
-
-/** With loop breaking off, write access to the consumed table is a loop nothing stops. */
-function reportWritesWithoutLoopBreaking(fn: lambda.Function, table: dynamodb.ITable): void {
-  whenPrepared(fn, () => {
-    if (!mayPerform(fn, a => WRITE_ACTIONS.has(a), table.tableArn)) return;
-    Annotations.of(fn).addError(
-      `${fn.node.path} consumes the stream of ${table.node.path} and may also write to that table, with dropOwnWrites set to false: `
-      + 'every write it makes comes back to it on the stream, and Lambda\'s recursive loop detection does not cover DynamoDB. '
-      + 'Keep dropOwnWrites on and mark the function\'s writes, or remove its write access to the table.');
-  });
 }

@@ -9,6 +9,7 @@ import { ObservedHttpApi } from '../../src/api/observed-http-api';
 import { ObservedRestApi } from '../../src/api/observed-rest-api';
 import { ObservedFunction } from '../../src/function/observed-function';
 import { MINIMAL, synth, testStack } from '../helpers';
+import { lint } from '../lint/lint';
 
 const IAM = { authorizationType: apigateway.AuthorizationType.IAM };
 const seconds = (s: number) => Duration.seconds(s);
@@ -269,5 +270,29 @@ describe('HTTP: a Lambda function must end 1 second before the integration timeo
     const template = synth(stack);
     expect(functionTimeout(template, 'Helper')).toBe(2);
     expect(functionTimeout(template, 'Plain')).toBe(6);
+  });
+});
+
+describe('one limit: the construct refuses exactly what the rule pack reports', () => {
+  test.each([
+    [1_500], [5_000], [10_500], [29_000],
+  ])('REST integration timeout %i ms, function timeouts 1-30 s', integrationMs => {
+    for (let timeout = 1; timeout <= 30; timeout++) {
+      const plain = testStack();
+      const fn = new lambda.Function(plain, 'Fn', { ...MINIMAL, timeout: seconds(timeout) });
+      new apigateway.RestApi(plain, 'Api').root.addMethod('GET', new apigateway.LambdaIntegration(fn, { timeout: Duration.millis(integrationMs) }));
+      const reported = lint(plain, 'ApiGatewayTimeout').length > 0;
+
+      const observed = testStack();
+      const ofn = new lambda.Function(observed, 'Fn', { ...MINIMAL, timeout: seconds(timeout) });
+      new ObservedRestApi(observed, 'Api').root.addMethod('GET', new apigateway.LambdaIntegration(ofn, { timeout: Duration.millis(integrationMs) }), IAM);
+      let refused = false;
+      try {
+        synth(observed);
+      } catch (e) {
+        refused = /(timeout|integration timeout) is [\d.]+ seconds; allowed is at (most|least)/.test(String(e));
+      }
+      expect({ timeout, integrationMs, refused }).toEqual({ timeout, integrationMs, refused: reported });
+    }
   });
 });

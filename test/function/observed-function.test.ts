@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { alarmCost } from '../../scripts/alarm-cost';
 import { ObservedFunction } from '../../src';
 import { MINIMAL, synth, testStack } from '../helpers';
 
@@ -186,15 +187,7 @@ describe('ObservedFunction defaults', () => {
   });
 
   test('the default alarms cost at most $1.00 a month ($0.10 per alarm metric, $0.30 per always-on custom metric)', () => {
-    let dollars = 0;
-    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
-      const metrics = alarm.Properties.Metrics?.filter((m: any) => m.MetricStat).length ?? 1;
-      dollars += 0.10 * metrics;
-    }
-    for (const filter of Object.values(template.findResources('AWS::Logs::MetricFilter'))) {
-      // a filter with a default value publishes every minute and is billed all month
-      if (filter.Properties.MetricTransformations.some((t: any) => t.DefaultValue !== undefined)) dollars += 0.30;
-    }
+    const { dollars } = alarmCost(template.toJSON().Resources);
     // printed for the record (issue 15): the default pack's monthly alarm cost
     process.stdout.write(`default alarm pack of a function: $${dollars.toFixed(2)} a month\n`);
     expect(dollars).toBeCloseTo(0.90, 5);

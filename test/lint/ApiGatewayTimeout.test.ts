@@ -23,7 +23,7 @@ describe('ApiGatewayTimeout', () => {
     restApi(stack, fn(stack, 'Handler', 29));
     const findings = lint(stack, RULE);
     expect(lines(findings)).toEqual(['warning ServerlessOps-ApiGatewayTimeout TestStack/Handler/Resource']);
-    expect(findings[0].message).toContain('Function TestStack/Handler has a timeout of 29 s, at or above the 29 s integration timeout');
+    expect(findings[0].message).toContain('Function TestStack/Handler has a timeout of 29 s, equal to the 29 s integration timeout');
     expect(findings[0].message).toContain("API Gateway's default for REST APIs");
     expect(findings[0].message).toContain('REST API GET /orders (TestStack/Api/Default/orders/GET)');
     expect(findings[0].message).toContain('at most 28 s');
@@ -47,6 +47,19 @@ describe('ApiGatewayTimeout', () => {
     expect(findings[0].message).toContain('the 5 s integration timeout (its TimeoutInMillis)');
   });
 
+  test('the same limit as the API constructs: a function must end 1 s before an integration timeout that is not whole seconds', () => {
+    const within = testStack();
+    restApi(within, fn(within, 'Handler', 10), { timeout: Duration.millis(10_500) });
+    const findings = lint(within, RULE);
+    expect(lines(findings)).toEqual(['warning ServerlessOps-ApiGatewayTimeout TestStack/Handler/Resource']);
+    expect(findings[0].message).toContain('a timeout of 10 s, within 1 s of the 10.5 s integration timeout (its TimeoutInMillis)');
+    expect(findings[0].message).toContain('at most 9 s');
+
+    const fits = testStack();
+    restApi(fits, fn(fits, 'Handler', 9), { timeout: Duration.millis(10_500) });
+    expect(lint(fits, RULE)).toEqual([]);
+  });
+
   test('HTTP APIs allow 30 s: 29 s is fine, 30 s is not', () => {
     for (const [timeout, expected] of [[29, 0], [30, 1]] as const) {
       const stack = testStack();
@@ -65,7 +78,7 @@ describe('ApiGatewayTimeout', () => {
     });
     const findings = lint(stack, RULE);
     expect(lines(findings)).toEqual(['error ServerlessOps-ApiGatewayTimeout TestStack/Handler/Resource']);
-    expect(findings[0].message).toContain('a timeout of 60 s, at or above the 29 s integration timeout');
+    expect(findings[0].message).toContain('a timeout of 60 s, above the 29 s integration timeout');
     expect(findings[0].message).toContain('WebSocket API $connect');
   });
 
