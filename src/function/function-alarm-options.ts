@@ -63,6 +63,18 @@ export interface FunctionAlarmOptions {
   readonly asyncEventsDropped?: AlarmOptions;
 
   /**
+   * The age of the oldest asynchronous event when Lambda hands it to the function, in seconds
+   * (`AsyncEventAge`, Maximum): events from S3, SNS, EventBridge or `Invoke` with `Event` waiting
+   * in Lambda's internal queue because the function is throttled or its concurrency capped (the
+   * async counterpart of a queue's backpressure). Retries after function errors add up to about 3
+   * minutes; throttled events wait up to their maximum age (6 hours by default). Opt-in, for
+   * functions invoked asynchronously.
+   *
+   * @default - off; when on: > 600 seconds in 2 of 3 minutes
+   */
+  readonly asyncEventAgeSeconds?: AlarmOptions;
+
+  /**
    * Events added to the function's own failure queue (`asyncFailureQueue`) in a minute, as a
    * count: asynchronous events that failed every retry. The alarm returns to OK after the minute,
    * so every new failed event alarms again. Only with the construct's failure queue (which makes
