@@ -374,7 +374,8 @@ describe('ObservedFunction asynchronous events backing up (opt-in)', () => {
     // the oldest event's age in ms: 30 s older every minute from minute 0 (21 min to pass 600 s)
     const ages = Array.from({ length: 30 }, (_x, i) => i * 30_000);
     const r = new AlarmSimulator(template.toJSON(), { metricDelayMinutes: 0, logDelayMinutes: 0 }).simulate({
-      minutes: 30, onsetMinute: 0,
+      minutes: 30,
+      onsetMinute: 0,
       series: [{ namespace: 'AWS/Lambda', metricName: 'AsyncEventAge', dimensions: { FunctionName: `\${${fnId}}` }, data: ages }],
     });
     const alarm = r.alarms.find(a => a.alarmName === 'TestStack/Fn/AsyncEventsBackingUp')!;
