@@ -38,7 +38,9 @@ test('isolated single errors on busy functions (one every 7 minutes and pairs 2 
   expect(r.alarms.filter(a => a.firstAlarmMinute !== undefined).map(a => a.alarmName)).toEqual([]);
   // the errors are there, single ones beside successful invocations, two minutes apart every hour
   const errors = (fn: string) => scenario.series!.find(s => s.metricName === 'Errors' && s.dimensions?.FunctionName === fn)!.data;
-  for (const fn of [app.refs.worker.fn, app.refs.notifier.fn]) expect(errors(fn).filter(v => v === 1).length).toBeGreaterThan(200);
+  for (const fn of [app.refs.worker.fn, app.refs.notifier.fn]) {
+    expect(errors(fn).filter(v => v === 1).length).toBeGreaterThan(200);
+  }
   expect(errors(app.refs.api.fn).filter(v => v === 1).length).toBeGreaterThanOrEqual(24);
   expect(errors(app.refs.notifier.fn).filter((v, m) => v === 1 && m % 60 === 32 && errors(app.refs.notifier.fn)[m - 2] === 1).length).toBeGreaterThan(20);
 });
