@@ -8,11 +8,13 @@ import { AlarmOptions } from '../core/alarm-options';
  */
 export interface FunctionAlarmOptions {
   /**
-   * Errors as a share of invocations, in percent (a rate, so traffic volume does not move it).
-   * Minutes without invocations are missing data, so a quiet function (an hourly job) whose only
-   * invocation in the last minutes failed alarms too, while a busy one needs 2 failing minutes.
+   * Errors as a share of invocations, in percent (a rate, so traffic volume does not move it). A
+   * minute counts only with more than one failed invocation, or with every invocation failed, so
+   * a lone error among successful invocations never does. Minutes without invocations are missing
+   * data, so a quiet function (an hourly job) whose only invocation in the last minutes failed
+   * alarms too, while a busy one needs 2 failing minutes.
    *
-   * @default - on: > 5 percent in 2 of 3 minutes; missing data treated as missing
+   * @default - on: > 5 percent in 2 of 3 minutes (minutes with 2 or more failed invocations, or all failed); missing data treated as missing
    */
   readonly errorRatePercent?: AlarmOptions;
 

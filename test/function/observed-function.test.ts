@@ -86,7 +86,7 @@ describe('ObservedFunction defaults', () => {
       // minutes without invocations are missing: a quiet function's lone failure alarms
       TreatMissingData: 'missing',
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: '100 * FILL(errors, 0) / invocations', ReturnData: true }),
+        Match.objectLike({ Expression: 'IF(invocations > 0, IF(FILL(errors, 0) >= 2 OR FILL(errors, 0) >= invocations, 100 * FILL(errors, 0) / invocations, 0))', ReturnData: true }),
         Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors', Namespace: 'AWS/Lambda' }), Period: 60, Stat: 'Sum' }) }),
         Match.objectLike({ Id: 'invocations', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocations' }), Period: 60, Stat: 'Sum' }) }),
       ]),
