@@ -1,6 +1,7 @@
 import { Aws, CfnCondition, Fn, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
+import { stateOf } from './tree-state';
 
 /**
  * A value known only at deploy time (a reference), with the most characters it can resolve to.
@@ -88,13 +89,9 @@ export function consoleOf(scope: IConstruct): { region: LinkPart; domain: LinkPa
   return { region: { value: Aws.REGION, maxChars: MAX_REGION_CHARS }, domain };
 }
 
-/** The console domain of a stack whose partition is known only at deploy time (one token per stack). */
-const DOMAINS = new WeakMap<Stack, string>();
-
+/** The console domain of a stack whose partition is known only at deploy time (one token per stack, kept on the stack). */
 function partitionDomain(stack: Stack): string {
-  let domain = DOMAINS.get(stack);
-  if (!domain) DOMAINS.set(stack, domain = partitionCondition(stack));
-  return domain;
+  return stateOf(stack, 'consoleLinks.partitionDomain', () => partitionCondition(stack));
 }
 
 function partitionCondition(stack: Stack): string {

@@ -36,14 +36,20 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
     id: 'ErrorRate',
     critical: true,
     logQuery: Q.errors,
-    catches: 'The function fails a share of its invocations (exceptions, timeouts, out-of-memory crashes); a function too quiet for a rate alarms on a failed invocation with no successful one beside it.',
-    // Minutes without invocations have no data point (a division by zero is dropped) and count as
-    // missing, not as healthy: a busy function needs 2 breaching minutes of 3, while a quiet one
-    // (an hourly job) whose only invocation in the evaluation range failed alarms 2 minutes later
-    // (CloudWatch's rule for a range with only breaching points, fewer than M). A lone error among
-    // successful invocations is a non-breaching neighbour away from OK.
+    catches: 'The function fails a share of its invocations (exceptions, timeouts, out-of-memory crashes), more than a lone error among successes; a function too quiet for a rate alarms on a failed invocation with no other invocation beside it.',
+    // A minute counts as failing when more than 5 % of its invocations failed AND that is more
+    // than one failure, or every invocation of the minute failed: a lone error among successful
+    // invocations is noise at any traffic (two of them 2 minutes apart at 12 invocations a minute
+    // would otherwise make "2 of 3 minutes above 5 %"), while a function failing every invocation
+    // breaches at any rate. Minutes without invocations have no data point (the outer IF drops
+    // them) and count as missing, not as healthy: a busy function needs 2 failing minutes of 3,
+    // and a quiet one (an hourly job) whose only invocation in the evaluation range failed alarms
+    // 2 minutes later (CloudWatch's rule for a range with only breaching points, fewer than M).
+    // That is unavoidable for any alarm that sees a function failing every invocation within
+    // 5 minutes: when the next invocation is more than a few minutes away, a single failure looks
+    // exactly like the first failure of an outage.
     math: {
-      expression: '100 * FILL(errors, 0) / invocations',
+      expression: 'IF(invocations > 0, IF(FILL(errors, 0) >= 2 OR FILL(errors, 0) >= invocations, 100 * FILL(errors, 0) / invocations, 0))',
       metrics: {
         errors: { namespace: LAMBDA, metricName: 'Errors', statistic: 'Sum' },
         invocations: { namespace: LAMBDA, metricName: 'Invocations', statistic: 'Sum' },
@@ -121,6 +127,20 @@ export const FUNCTION_ALARMS: AlarmCatalog<keyof FunctionAlarmOptions> = {
   asyncEventsDropped: critical(count('AsyncEventsDropped',
     'Asynchronous events failed every retry or grew too old and were sent to the failure destination.',
     'with a dead-letter queue or an on-failure destination other than the construct\'s failure queue')),
+  asyncEventAgeSeconds: {
+    ...COMMON,
+    ...SUSTAINED,
+    id: 'AsyncEventsBackingUp',
+    catches: 'Asynchronous events (S3, SNS, EventBridge, Invoke with Event) wait in Lambda\'s internal queue far longer than retries after an error explain: the function is throttled or its concurrency is capped, and events will reach their maximum age.',
+    // AsyncEventAge is in milliseconds; the option's unit is seconds
+    math: { expression: 'm / 1000', metrics: { m: { namespace: LAMBDA, metricName: 'AsyncEventAge', statistic: 'Maximum' } } },
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    threshold: 600,
+    unit: 'seconds',
+    min: 1,
+    max: 21_600,
+    enabledByDefault: false,
+  },
   failureQueueMessages: critical(failedMessagesEntry('FailureQueueMessages',
     'Asynchronous events failed every retry or grew too old and were added to the function\'s failure queue, where they wait to be looked at.',
     'with the construct\'s failure queue')),

@@ -8,11 +8,13 @@ import { AlarmOptions } from '../core/alarm-options';
  */
 export interface FunctionAlarmOptions {
   /**
-   * Errors as a share of invocations, in percent (a rate, so traffic volume does not move it).
-   * Minutes without invocations are missing data, so a quiet function (an hourly job) whose only
-   * invocation in the last minutes failed alarms too, while a busy one needs 2 failing minutes.
+   * Errors as a share of invocations, in percent (a rate, so traffic volume does not move it). A
+   * minute counts only with more than one failed invocation, or with every invocation failed, so
+   * a lone error among successful invocations never does. Minutes without invocations are missing
+   * data, so a quiet function (an hourly job) whose only invocation in the last minutes failed
+   * alarms too, while a busy one needs 2 failing minutes.
    *
-   * @default - on: > 5 percent in 2 of 3 minutes; missing data treated as missing
+   * @default - on: > 5 percent in 2 of 3 minutes (minutes with 2 or more failed invocations, or all failed); missing data treated as missing
    */
   readonly errorRatePercent?: AlarmOptions;
 
@@ -61,6 +63,18 @@ export interface FunctionAlarmOptions {
    * @default - on: > 0 in 1 minute
    */
   readonly asyncEventsDropped?: AlarmOptions;
+
+  /**
+   * The age of the oldest asynchronous event when Lambda hands it to the function, in seconds
+   * (`AsyncEventAge`, Maximum): events from S3, SNS, EventBridge or `Invoke` with `Event` waiting
+   * in Lambda's internal queue because the function is throttled or its concurrency capped (the
+   * async counterpart of a queue's backpressure). Retries after function errors add up to about 3
+   * minutes; throttled events wait up to their maximum age (6 hours by default). Opt-in, for
+   * functions invoked asynchronously.
+   *
+   * @default - off; when on: > 600 seconds in 2 of 3 minutes
+   */
+  readonly asyncEventAgeSeconds?: AlarmOptions;
 
   /**
    * Events added to the function's own failure queue (`asyncFailureQueue`) in a minute, as a

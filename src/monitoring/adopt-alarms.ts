@@ -13,6 +13,7 @@ import { ApiAlarmOptions } from '../api/api-alarm-options';
 import { hasOwnAlarms } from '../core/alarm-registry';
 import { burnRateThreshold, DEFAULT_AVAILABILITY_OBJECTIVE_PERCENT, isErrorBudgetKey } from '../core/error-budget';
 import { INTEGRATION_TIMEOUT_MS } from '../core/limits';
+import { brand, hasBrand } from '../core/tree-state';
 import { FUNCTION_ALARMS } from '../function/function-alarm-catalog';
 import { FunctionAlarmOptions } from '../function/function-alarm-options';
 import { functionAlarmTarget } from '../function/function-alarm-target';
@@ -90,12 +91,22 @@ export class AdoptAlarms implements IAspect {
     return aspect;
   }
 
+  /**
+   * Whether `x` is an AdoptAlarms aspect, made by any copy of this library loaded in the app
+   * (`instanceof` fails across copies).
+   */
+  public static isAdoptAlarms(x: any): x is AdoptAlarms {
+    return hasBrand(x, 'AdoptAlarms');
+  }
+
   /** The alarms this aspect created, per adopted construct path (filled when the app is synthesized). */
   public readonly adopted: { [path: string]: Alarm[] } = {};
 
   private deadLetterQueues?: Set<IConstruct>;
 
-  constructor(private readonly props: AdoptAlarmsProps = {}) {}
+  constructor(private readonly props: AdoptAlarmsProps = {}) {
+    brand(this, 'AdoptAlarms');
+  }
 
   public visit(node: IConstruct): void {
     const kind = node instanceof lambda.Function || node instanceof sqs.Queue || node instanceof dynamodb.Table
@@ -226,7 +237,8 @@ export function adoptPending(watched: IConstruct): void {
   for (const c of watched.node.findAll()) if (c !== watched && Stack.isStack(c)) scopes.push(c);
   for (const scope of scopes) {
     for (const aspect of Aspects.of(scope).all) {
-      if (!(aspect instanceof AdoptAlarms)) continue;
+      // an aspect of another copy of the library too: it adopts into the same registry
+      if (!AdoptAlarms.isAdoptAlarms(aspect)) continue;
       // the part of the tree both the aspect and the watcher cover
       const root = isAncestor(scope, watched) ? watched : scope;
       for (const node of root.node.findAll()) aspect.visit(node);

@@ -20,7 +20,8 @@ const ALL_ON = {
   reservedConcurrentExecutions: 10,
   provisionedConcurrency: { executions: 1 },
   availabilityObjectivePercent: 99.9,
-  alarms: { coldStartPercent: { enabled: true }, durationP99Milliseconds: { enabled: true }, minimumInvocations: { enabled: true } },
+  // every opt-in alarm of the catalog, so that a new one is covered without changing this test
+  alarms: Object.fromEntries(Object.entries(FUNCTION_ALARMS).filter(([, entry]) => !entry.enabledByDefault).map(([key]) => [key, { enabled: true }])),
 };
 const LONGEST_RUNBOOK = `https://wiki.example.com/${'runbooks/'.repeat(32)}`.slice(0, 300);
 const RUNBOOK = 'https://wiki.example.com/teams/orders/runbooks/checkout-handler';

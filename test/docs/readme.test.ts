@@ -14,7 +14,7 @@ describe('README', () => {
     for (const [key, entry] of Object.entries(FUNCTION_ALARMS)) {
       expect(table).toContain(`| \`${key}\` | ${entry.id} |`);
     }
-    expect(table).toContain('| `errorRatePercent` | ErrorRate | `100 * FILL(errors, 0) / invocations`');
+    expect(table).toContain('| `errorRatePercent` | ErrorRate | `IF(invocations > 0, IF(FILL(errors, 0) >= 2 OR FILL(errors, 0) >= invocations, 100 * FILL(errors, 0) / invocations, 0))`');
     expect(table).toContain('> 5 percent | 2 of 3 periods of 1 minute');
   });
 

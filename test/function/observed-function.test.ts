@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { alarmCost } from '../../scripts/alarm-cost';
 import { ObservedFunction } from '../../src';
+import { AlarmSimulator } from '../../src/simulator/alarm-simulator';
 import { MINIMAL, synth, testStack } from '../helpers';
 
 function minimalTemplate(): { stack: Stack; fn: ObservedFunction; template: Template } {
@@ -85,7 +86,7 @@ describe('ObservedFunction defaults', () => {
       // minutes without invocations are missing: a quiet function's lone failure alarms
       TreatMissingData: 'missing',
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: '100 * FILL(errors, 0) / invocations', ReturnData: true }),
+        Match.objectLike({ Expression: 'IF(invocations > 0, IF(FILL(errors, 0) >= 2 OR FILL(errors, 0) >= invocations, 100 * FILL(errors, 0) / invocations, 0))', ReturnData: true }),
         Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors', Namespace: 'AWS/Lambda' }), Period: 60, Stat: 'Sum' }) }),
         Match.objectLike({ Id: 'invocations', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocations' }), Period: 60, Stat: 'Sum' }) }),
       ]),
@@ -354,5 +355,39 @@ describe('ObservedFunction metrics', () => {
     expect(metric.period.toSeconds()).toBe(300);
     expect(metric.statistic).toBe('Sum');
     synth(stack).resourcePropertiesCountIs('AWS::Logs::MetricFilter', { FilterPattern: Match.stringLikeRegexp('timeout') }, 1);
+  });
+});
+
+describe('ObservedFunction asynchronous events backing up (opt-in)', () => {
+  test('AsyncEventAge in seconds: events aging 30 s a minute under throttling alarm once the oldest passes 600 s, not before', () => {
+    const stack = testStack();
+    new ObservedFunction(stack, 'Fn', { ...MINIMAL, alarms: { asyncEventAgeSeconds: { enabled: true } } });
+    const template = synth(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Fn/AsyncEventsBackingUp',
+      Threshold: 600,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'm / 1000' }),
+        Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'AsyncEventAge' }), Stat: 'Maximum' }) })]),
+    });
+    const fnId = Object.keys(template.findResources('AWS::Lambda::Function'))[0];
+    // the oldest event's age in ms: 30 s older every minute from minute 0 (21 min to pass 600 s)
+    const ages = Array.from({ length: 30 }, (_x, i) => i * 30_000);
+    const r = new AlarmSimulator(template.toJSON(), { metricDelayMinutes: 0, logDelayMinutes: 0 }).simulate({
+      minutes: 30,
+      onsetMinute: 0,
+      series: [{ namespace: 'AWS/Lambda', metricName: 'AsyncEventAge', dimensions: { FunctionName: `\${${fnId}}` }, data: ages }],
+    });
+    const alarm = r.alarms.find(a => a.alarmName === 'TestStack/Fn/AsyncEventsBackingUp')!;
+    expect(alarm.evaluable).toBe(true);
+    // above 600 s from the datapoint of minute 21 (630 s; minute 20's is 600, not above); the
+    // datapoints of minutes 21 and 22 are 2 of 3 breaching when minute 22 has ended
+    expect(alarm.changes.filter(c => c.toState === 'ALARM').map(c => c.minute)).toEqual([23]);
+  });
+
+  test('off by default', () => {
+    const stack = testStack();
+    new ObservedFunction(stack, 'Fn', MINIMAL);
+    expect(Object.values(synth(stack).findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmName)).not.toContain('TestStack/Fn/AsyncEventsBackingUp');
   });
 });

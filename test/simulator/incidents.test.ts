@@ -1,5 +1,5 @@
 import { referenceApp } from './reference-app';
-import { INCIDENTS } from './scenarios/reference-scenarios';
+import { INCIDENTS, jobFailingEveryRun } from './scenarios/reference-scenarios';
 import { ACCOUNT_CONCURRENCY_ALARMS } from '../../src/account/account-concurrency-alarm-catalog';
 import { CODE_STORAGE_ALARMS } from '../../src/account/code-storage-alarm-catalog';
 import { REST_API_ALARMS } from '../../src/api/api-alarm-catalog';
@@ -94,6 +94,22 @@ describe('failures at every traffic level (issue 15)', () => {
 
   test('a single failed run of an hourly job is alarmed within 5 minutes, and its event in the failure queue', () => {
     expect(fired('hourlyJobFailingOnce')).toEqual({ 'Hourly/ErrorRate': 3, 'Hourly/FailureQueueMessages': 2 });
+  });
+});
+
+describe('a function failing on every invocation, at any rate from one invocation an hour (issue 15)', () => {
+  // a run every 60, 30, 20, 15, 10, 5, 3, 2 and 1 minutes, then 2 and 12 a minute; three onset phases each
+  const RATES = [1, 2, 3, 4, 6, 12, 20, 30, 60, 120, 720];
+  test.each(RATES)('%i runs an hour: ErrorRate within 5 minutes of the first failed run (1 of ingestion delay included), no alarm before it', runsPerHour => {
+    const minutes = [0, 7, 23].map(offset => {
+      const r = simulator.simulate(jobFailingEveryRun(app.refs, runsPerHour, { seed: offset + 1, start: new Date(Date.parse('2024-01-01T07:00:00Z') + offset * 60_000).toISOString() }));
+      expect(r.falseAlarms).toBe(0);
+      const errorRate = r.alarms.find(a => a.alarmName === 'Orders/Hourly/ErrorRate')!;
+      return errorRate.changes.find(c => c.toState === 'ALARM' && c.minute >= r.onsetMinute!)!.minute - r.onsetMinute!;
+    });
+    // the target is 5; measured: 3 (two periods and a minute of ingestion delay), 4 where the next run comes 2 or 3 minutes later
+    expect(Math.max(...minutes)).toBeLessThanOrEqual(4);
+    expect(Math.min(...minutes)).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -109,6 +109,9 @@ describe('functions', () => {
   test('our catalog expressions', () => {
     // error rate: no invocations -> no data point; errors missing -> 0
     expect(run('IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)', { errors: [_, 1, 5, _], invocations: [10, 10, 0, _] })).toEqual([0, 10, 0, _]);
+    // error rate: a minute counts with 2 or more errors or with every invocation failed; no invocations -> no data point
+    expect(run('IF(invocations > 0, IF(FILL(errors, 0) >= 2 OR FILL(errors, 0) >= invocations, 100 * FILL(errors, 0) / invocations, 0))',
+      { errors: [_, 1, 2, 1, 1, _, 0], invocations: [10, 10, 10, 1, _, _, 0] })).toEqual([0, 0, 20, 100, _, _, _]);
     // stuck consumer
     expect(run('IF(FILL(visible, 0) > 0 AND FILL(deleted, 0) == 0, 1, 0)', { visible: [3, 3, _, 0], deleted: [0, 2, _, _] })).toEqual([1, 0, 0, 0]);
     expect(run('FILL(reads, 0) + FILL(writes, 0)', { reads: [_, 1], writes: [_, _] })).toEqual([0, 1]);

@@ -60,6 +60,36 @@ describe('metric alarms of our constructs', () => {
     expect(r.falseAlarms).toBe(0);
   });
 
+  test('error rate: lone errors among successful invocations never count, two lone errors 2 minutes apart included', () => {
+    const invocations = new Array(30).fill(12);
+    const errors = invocations.map((_x, i) => [10, 12, 20, 21].includes(i) ? 1 : 0);
+    const r = simulator.simulate({ minutes: 30, series: [lambda('Invocations', invocations), lambda('Errors', errors)] });
+    expect(alarm(r, '/ErrorRate').firstAlarmMinute).toBeUndefined();
+    // 2 errors a minute among 12 (17 %) do
+    const twice = invocations.map((_x, i) => i >= 10 && i < 12 ? 2 : 0);
+    expect(alarm(simulator.simulate({ minutes: 30, series: [lambda('Invocations', invocations), lambda('Errors', twice)] }), '/ErrorRate').firstAlarmMinute).toBe(12);
+  });
+
+  test('error rate: a function invoked once a minute failing every invocation alarms 2 minutes after its first failure', () => {
+    const invocations = new Array(20).fill(1);
+    const errors = invocations.map((_x, i) => i >= 10 ? 1 : 0);
+    const r = simulator.simulate({ minutes: 20, onsetMinute: 10, series: [lambda('Invocations', invocations), lambda('Errors', errors)] });
+    expect(r.detectionMinutes).toBe(2);
+  });
+
+  test('error rate: a lone failure alarms unless the next invocation soon succeeds (until then it may be the first failure of an outage)', () => {
+    const invocations = [1, _, _, _, _, _, _, 1, _, _, _, _];
+    const errors = [0, _, _, _, _, _, _, 1, _, _, _, _];
+    const r = simulator.simulate({ minutes: 12, onsetMinute: 7, series: [lambda('Invocations', invocations), lambda('Errors', errors)] });
+    expect(r.detectionMinutes).toBe(2);
+    // the next invocation, a minute later, succeeds: a lone error among successes, no alarm
+    const next = simulator.simulate({ minutes: 12, series: [lambda('Invocations', [1, _, _, _, _, _, _, 1, 1]), lambda('Errors', [0, _, _, _, _, _, _, 1, 0])] });
+    expect(alarm(next, '/ErrorRate').firstAlarmMinute).toBeUndefined();
+    // a success two minutes before only delays it: the failure alarms once that success has left the range
+    const before = simulator.simulate({ minutes: 12, series: [lambda('Invocations', [1, _, _, _, _, 1, _, 1]), lambda('Errors', [0, _, _, _, _, 0, _, 1])] });
+    expect(alarm(before, '/ErrorRate').firstAlarmMinute).toBe(11);
+  });
+
   test('no traffic: the error rate has no data points and stays INSUFFICIENT_DATA (missing data is missing)', () => {
     const r = simulator.simulate({ minutes: 10, series: [lambda('Errors', [1, 1, 1])] });
     expect(alarm(r, '/ErrorRate').finalState).toBe(SimulatedAlarmState.INSUFFICIENT_DATA);

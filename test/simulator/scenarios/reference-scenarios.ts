@@ -631,6 +631,61 @@ export const hourlyJobStops: Incident = (refs, options = {}) => {
 };
 
 /**
+ * A scheduled job run `runsPerHour` times an hour that fails on every run from its first run after
+ * 10:00 (the onset): "a function failing on every invocation is alarmed within 5 minutes of its
+ * first failure at any rate from one invocation per hour upward". Up to 60 runs an hour they are
+ * evenly spaced (a schedule); above, that many a minute on average (Poisson). The job is the
+ * reference app's `hourly` function (no retries; failed events go to its failure queue).
+ */
+export function jobFailingEveryRun(refs: ReferenceAppRefs, runsPerHour: number, options: GeneratorOptions = {}): ScenarioJson {
+  if (runsPerHour <= 60 && !Number.isInteger(60 / runsPerHour)) throw new Error(`runsPerHour ${runsPerHour}: up to 60, a divisor of 60`);
+  const startMinute = Date.parse(options.start ?? INCIDENT_START) / 60_000;
+  let first: number | undefined;
+  let queued = 0;
+  const b = simulateApp(`job failing every run (${runsPerHour} runs an hour)`, 300, refs, {
+    ...options,
+    description: `A job run ${runsPerHour} times an hour fails on every run from 10:00 (a broken dependency); each failed event goes to its failure queue.`,
+  }, (f, rng) => {
+    const runs = runsPerHour > 60 ? rng.poisson(runsPerHour / 60) : (startMinute + f.m) % (60 / runsPerHour) === 0 ? 1 : 0;
+    f.hourly = fnMinute(rng, runs, 4000, 0.2, 180);
+    if (f.m >= ONSET && runs > 0) {
+      first ??= f.m;
+      f.hourly.errors = runs;
+      queued += runs;
+    }
+    f.hourly.failureQueueVisible = queued;
+  });
+  b.props.onsetMinute = first;
+  b.props.affectedResources = [refs.hourly.fn, refs.hourly.failureQueue!];
+  return b.build();
+}
+
+/**
+ * Healthy, with isolated single errors on busy functions: a day of diurnal traffic where, besides
+ * the usual noise, the queue worker and the notifier (about 3 to 30 invocations a minute) each
+ * fail one invocation every 7 minutes and two single invocations 2 minutes apart every hour, and
+ * the API (60 to 400 requests a minute) one request an hour, always beside successful
+ * invocations of the same minute. No onset: any alarm is a false alarm ("a high-traffic function does not alarm on
+ * isolated single errors").
+ */
+export function isolatedSingleErrors(refs: ReferenceAppRefs, options: GeneratorOptions = {}): ScenarioJson {
+  return simulateApp('isolated single errors (healthy)', 1440, refs, {
+    start: '2024-01-01T00:00:00Z',
+    ...options,
+    description: 'A day of diurnal traffic; the worker and the notifier fail a single invocation every 7 minutes and two single invocations 2 minutes apart every hour, the API one request an hour, each beside successful ones.',
+  }, f => {
+    const lone = f.m % 7 === 0;
+    const pair = f.m % 60 === 30 || f.m % 60 === 32;
+    for (const fm of [f.worker, f.notifier]) {
+      if ((lone || pair) && fm.invocations >= 2) fm.errors = Math.max(fm.errors, 1);
+    }
+    // the API's error budget (99.9 %) is meant to notice one failed request every 7 minutes at
+    // night traffic (0.2 %, its slow burn): once an hour stays within it
+    if (f.m % 60 === 7 && f.api.invocations >= 2) f.api.errors = Math.max(f.api.errors, 1);
+  }).build();
+}
+
+/**
  * Healthy, with a blip: at 50 requests per second, 4 % of requests fail for 3 minutes (a deployment
  * rolling over), then none. No onset: any alarm is a false alarm.
  */
