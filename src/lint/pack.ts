@@ -5,6 +5,7 @@ import { PackRule, RawFinding, runRules } from './engine';
 import { ApiGatewayTimeout } from './rules/ApiGatewayTimeout';
 import { BucketSelfTrigger } from './rules/BucketSelfTrigger';
 import { CallerTimeout } from './rules/CallerTimeout';
+import { FixedTableCapacity } from './rules/FixedTableCapacity';
 import { MissingAlarms } from './rules/MissingAlarms';
 import { QueueSelfTrigger } from './rules/QueueSelfTrigger';
 import { RecursiveLoopAllowed } from './rules/RecursiveLoopAllowed';
@@ -105,6 +106,12 @@ const RULES: readonly PackRule[] = [
     level: WARN,
     info: 'A queue consumed by a Lambda event source sends messages to its dead-letter queue after fewer than 5 receives.',
     explanation: 'Every batch Lambda\'s pollers receive counts toward maxReceiveCount, including batches returned because the function was throttled or because another message of the batch failed. AWS advises a maxReceiveCount of at least 5 for queues that Lambda consumes; with less, good messages reach the dead-letter queue after a burst of throttling or one bad neighbour.',
+  },
+  {
+    rule: FixedTableCapacity,
+    level: WARN,
+    info: 'A DynamoDB table, or one of its global secondary indexes, has fixed provisioned read or write capacity and no auto scaling.',
+    explanation: 'A provisioned table serves the units it was given a second, plus burst capacity of at most 5 minutes of unused units; beyond that requests are throttled, so a peak, a backfill or a consumer that scales out fails. aws-cdk-lib\'s Table is provisioned at 5 read and 5 write units unless billingMode says otherwise. On-demand capacity, or auto scaling with an alarm on throttles, follows the load.',
   },
   {
     rule: UnqualifiedInvoke,

@@ -11,6 +11,7 @@ export const T = {
   subscription: 'AWS::SNS::Subscription',
   table: 'AWS::DynamoDB::Table',
   globalTable: 'AWS::DynamoDB::GlobalTable',
+  scalableTarget: 'AWS::ApplicationAutoScaling::ScalableTarget',
   stream: 'AWS::Kinesis::Stream',
   streamConsumer: 'AWS::Kinesis::StreamConsumer',
   bucket: 'AWS::S3::Bucket',
