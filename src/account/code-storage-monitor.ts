@@ -15,7 +15,7 @@ import { CodeStoragePollerFunction } from './code-storage-poller-function';
 import { buildAlarms } from '../alarms/alarm-builder';
 import { AlarmCatalog } from '../core/alarm-catalog';
 import { ObservedErrorCode } from '../core/error-codes';
-import { checkInteger, checkRange, invalidProp } from '../core/errors';
+import { checkInteger, checkRange, checkWholeMinutes, invalidProp } from '../core/errors';
 import { createLogGroup } from '../core/log-groups';
 import { wildcardResourceFindingId } from '../core/nag-ids';
 
@@ -311,10 +311,7 @@ export class CodeStorageMonitor extends Construct {
     }
     if (!interval.isUnresolved()) {
       const seconds = interval.toSeconds({ integral: false });
-      if (!(seconds >= 300 && seconds <= 8 * 3600 && seconds % 60 === 0)) {
-        const code = seconds >= 300 && seconds <= 8 * 3600 ? ObservedErrorCode.NOT_WHOLE_NUMBER : ObservedErrorCode.OUT_OF_RANGE;
-        invalidProp(code, this, 'pollInterval', `${seconds} seconds`, 'allowed is a whole number of minutes from 5 minutes to 8 hours');
-      }
+      checkWholeMinutes(this, 'pollInterval', seconds, 300, 8 * 3600);
       // a period shorter than the interval has periods without a poll: the missing-data alarm would fire
       const pollsPeriod = alarms?.successfulPolls?.period;
       if (pollsPeriod && !pollsPeriod.isUnresolved() && pollsPeriod.toSeconds({ integral: false }) < seconds) {

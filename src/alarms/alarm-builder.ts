@@ -10,7 +10,7 @@ import { attachNotifications, nearestRunbook } from '../core/alarm-notifications
 import { AlarmOptions } from '../core/alarm-options';
 import { registerAlarm, isCritical } from '../core/alarm-registry';
 import { ObservedErrorCode } from '../core/error-codes';
-import { checkInteger, checkRange, invalidProp } from '../core/errors';
+import { checkInteger, checkRange, checkWholeMinutes, invalidProp } from '../core/errors';
 import { ALARM_LIMITS } from '../core/limits';
 import { alarmHome } from '../placement/alarm-scope';
 
@@ -145,13 +145,9 @@ export function effectiveAlarm(owner: Construct, prop: string, entry: AlarmEntry
   }
   const periodSeconds = period.toSeconds({ integral: false });
   const { minPeriodSeconds, maxEvaluationSeconds } = ALARM_LIMITS;
-  if (periodSeconds !== undefined && !(periodSeconds >= minPeriodSeconds && periodSeconds <= maxEvaluationSeconds && periodSeconds % 60 === 0)) {
-    const inRange = periodSeconds >= minPeriodSeconds && periodSeconds <= maxEvaluationSeconds;
-    const code = inRange ? ObservedErrorCode.NOT_WHOLE_NUMBER : ObservedErrorCode.OUT_OF_RANGE;
-    invalidProp(code, owner, `${prop}.period`, `${periodSeconds} seconds`, 'allowed is a whole number of minutes from 1 minute to 1 day');
-  }
+  checkWholeMinutes(owner, `${prop}.period`, periodSeconds, minPeriodSeconds, maxEvaluationSeconds);
   // CloudWatch: evaluation periods x period must not exceed one day
-  const maxPeriods = periodSeconds === undefined ? maxEvaluationSeconds / minPeriodSeconds : Math.floor(maxEvaluationSeconds / periodSeconds);
+  const maxPeriods = Math.floor(maxEvaluationSeconds / periodSeconds);
 
   const datapoints = given.datapointsToAlarm;
   const datapointsKnown = datapoints !== undefined && !Token.isUnresolved(datapoints);

@@ -90,6 +90,17 @@ export function checkDurationSeconds(scope: IConstruct | string, prop: string, v
   }
 }
 
+/**
+ * Checks a duration of `seconds` (known at synth) against an inclusive range of whole minutes,
+ * as EventBridge rates and CloudWatch alarm periods take them; NaN is out of range.
+ */
+export function checkWholeMinutes(scope: IConstruct | string, prop: string, seconds: number, minSeconds: number, maxSeconds: number): void {
+  const inRange = seconds >= minSeconds && seconds <= maxSeconds;
+  if (inRange && seconds % 60 === 0) return;
+  invalidProp(inRange ? ObservedErrorCode.NOT_WHOLE_NUMBER : ObservedErrorCode.OUT_OF_RANGE, scope, prop, `${seconds} seconds`,
+    `allowed is a whole number of minutes from ${Duration.seconds(minSeconds).toHumanString()} to ${Duration.seconds(maxSeconds).toHumanString()}`);
+}
+
 /** The number behind a duration in milliseconds, or undefined when it is a token. */
 export function concreteMillis(value: Duration | undefined): number | undefined {
   if (value === undefined || value.isUnresolved()) return undefined;

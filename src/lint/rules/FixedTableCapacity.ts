@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { AppIndex, relation } from '../app-index';
+import { DYNAMODB_READ_ACTIONS, DYNAMODB_WRITE_ACTIONS } from '../dynamodb-actions';
 import { RuleResult } from '../engine';
 import { grantsOn } from '../iam';
 import { apiIntegrationsOf } from '../index/apis';
@@ -15,11 +16,7 @@ import { listOf } from '../text';
 import { asArray, isRef, member, numberValue, partsIn, prop, readJson, stringValue } from '../values';
 
 /** The item reads and writes that consume a table's capacity. */
-const DATA_ACTIONS = [
-  'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PartiQLSelect',
-  'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
-  'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete',
-];
+const DATA_ACTIONS = [...DYNAMODB_READ_ACTIONS, ...DYNAMODB_WRITE_ACTIONS];
 
 /** One provisioned capacity of a table: the table's or an index's, read or write. */
 interface Capacity {
@@ -30,10 +27,9 @@ interface Capacity {
 }
 
 /**
- * A DynamoDB table in provisioned mode whose read or write capacity, or a
- * global secondary index's, is fixed: no Application Auto Scaling target scales it. Requests
- * beyond the provisioned units a second (after burst capacity, at most 300 seconds of unused
- * capacity) are throttled. aws-cdk-lib's `dynamodb.Table` is provisioned at 5 read and 5 write
+ * A DynamoDB table in provisioned mode whose read or write capacity, or a global secondary
+ * index's, is fixed: no Application Auto Scaling target scales it. Requests beyond the provisioned
+ * units a second (after burst capacity, at most 300 seconds of unused capacity) are throttled. aws-cdk-lib's `dynamodb.Table` is provisioned at 5 read and 5 write
  * units unless `billingMode` says otherwise, so this is the default of every table that states no
  * billing mode. Judged only when something whose rate follows outside traffic may read or write
  * the table (a function fed by an event source mapping, an API, an SNS topic or S3 notifications,

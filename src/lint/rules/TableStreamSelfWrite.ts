@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { AppIndex } from '../app-index';
+import { DYNAMODB_WRITE_ACTIONS } from '../dynamodb-actions';
 import { RuleResult } from '../engine';
 import { grantsOn } from '../iam';
 import { eventSource } from '../index/event-sources';
@@ -10,12 +11,6 @@ import { roleStatements } from '../index/roles';
 import { T } from '../resource-types';
 import { describeGrant, listOf } from '../text';
 import { prop } from '../values';
-
-/** The DynamoDB actions that put a record on the table's stream. */
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
-  'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete',
-];
 
 /**
  * A DynamoDB stream event source mapping whose function may write the same table (a statement
@@ -30,7 +25,7 @@ export function TableStreamSelfWrite(node: CfnResource, index: AppIndex): RuleRe
   if (prop(node, 'FilterCriteria') !== undefined) return NagRuleCompliance.COMPLIANT;
   const role = roleOf(index, fn);
   if (!role) return NagRuleCompliance.NOT_APPLICABLE;
-  const grants = grantsOn(roleStatements(index, role), WRITE_ACTIONS, table, literalArn(table));
+  const grants = grantsOn(roleStatements(index, role), DYNAMODB_WRITE_ACTIONS, table, literalArn(table));
   if (grants.length === 0) return NagRuleCompliance.COMPLIANT;
   const actions = [...new Set(grants.map(g => g.action))];
   return [{
