@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { API_LIMITS, ApiRoute, FunctionIndex } from './api-routes';
 import { ObservedErrorCode } from '../core/error-codes';
 import { invalidProp, problemText, propError } from '../core/errors';
-import { longestTimeoutBehindIntegration } from '../core/limits';
+import { INTEGRATION_MARGIN_MS, longestTimeoutBehindIntegration } from '../core/limits';
 import { ObservedFunction } from '../function/observed-function';
 
 /** What differs between REST and HTTP APIs in the rules below. */
@@ -36,8 +36,6 @@ export interface CheckedApi {
   readonly rules: () => ApiRules;
   readonly routes: (index: FunctionIndex) => ApiRoute[];
   readonly allowUnauthenticatedAccess: boolean;
-  /** The margin a function must finish within before the integration times out, in ms. */
-  readonly marginMs: number;
 }
 
 /** The integration timeout a route ends up with, in ms (undefined when it is a token). */
@@ -80,7 +78,7 @@ export function checkIntegrationTimeout(api: IConstruct, label: string, timeout:
  */
 export function routeProblems(checked: CheckedApi, rules: ApiRules, route: ApiRoute): Error[] {
   const problems: Error[] = [];
-  const { api, marginMs } = checked;
+  const { api } = checked;
   const where = `${api.node.path} ${route.label}`;
   const timeoutMs = integrationMs(route, rules);
   const source = route.timeoutMs === undefined ? ` (the ${rules.kind} default)` : '';
@@ -94,15 +92,15 @@ export function routeProblems(checked: CheckedApi, rules: ApiRules, route: ApiRo
   const fn = route.lambdaFunction;
   const fnTimeout = fn?.timeout ?? API_LIMITS.lambdaDefaultTimeoutSeconds;
   if (fn && timeoutMs !== undefined && !Token.isUnresolved(fnTimeout)) {
-    const allowed = longestTimeoutBehindIntegration(timeoutMs, marginMs);
+    const allowed = longestTimeoutBehindIntegration(timeoutMs);
     if (allowed < API_LIMITS.lambdaMinTimeoutSeconds) {
       problems.push(propError(ObservedErrorCode.TIMEOUT_ABOVE_INTEGRATION, api, `${route.label} integration timeout`, seconds(timeoutMs),
-        `allowed is at least ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000 + marginMs)} for a Lambda integration (Lambda's minimum timeout of ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000)} plus the ${seconds(marginMs)} margin)`,
+        `allowed is at least ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000 + INTEGRATION_MARGIN_MS)} for a Lambda integration (Lambda's minimum timeout of ${seconds(API_LIMITS.lambdaMinTimeoutSeconds * 1000)} plus the ${seconds(INTEGRATION_MARGIN_MS)} margin)`,
         'Raise the integration\'s timeout.'));
     } else if (fnTimeout > allowed) {
       const functionPath = fn.node.scope?.node.path ?? fn.node.path;
       problems.push(propError(ObservedErrorCode.TIMEOUT_ABOVE_INTEGRATION, functionPath, 'timeout', seconds(fnTimeout * 1000),
-        `allowed is at most ${seconds(allowed * 1000)} behind ${where}, whose integration timeout is ${seconds(timeoutMs)}${source}: the function must finish ${seconds(marginMs)} before API Gateway gives up, or callers get a 504 while it keeps running`,
+        `allowed is at most ${seconds(allowed * 1000)} behind ${where}, whose integration timeout is ${seconds(timeoutMs)}${source}: the function must finish ${seconds(INTEGRATION_MARGIN_MS)} before API Gateway gives up, or callers get a 504 while it keeps running`,
         `Lower the function's timeout to Duration.seconds(${allowed}) or less${rules.raiseTimeout(timeoutMs)}.`));
     }
   }
@@ -142,7 +140,7 @@ export function installApiChecks(checked: CheckedApi): () => number {
       const rules = checked.rules();
       const routes = inventory();
       for (const route of routes) {
-        fitDefaultTimeout(route, rules, checked.marginMs);
+        fitDefaultTimeout(route, rules);
         warnAboveQuota(api, route, rules);
       }
       largestMs = largest(routes, rules);
@@ -164,17 +162,17 @@ export function installApiChecks(checked: CheckedApi): () => number {
 export function checkNewRoute(checked: CheckedApi, route: ApiRoute | undefined): void {
   if (!route) return;
   const rules = checked.rules();
-  fitDefaultTimeout(route, rules, checked.marginMs);
+  fitDefaultTimeout(route, rules);
   const [problem] = routeProblems(checked, rules, route);
   if (problem) throw problem;
 }
 
 /** An ObservedFunction whose timeout the user did not set gets one below the integration's. */
-function fitDefaultTimeout(route: ApiRoute, rules: ApiRules, marginMs: number): void {
+function fitDefaultTimeout(route: ApiRoute, rules: ApiRules): void {
   const fn = route.lambdaFunction?.node.scope;
   const timeoutMs = integrationMs(route, rules);
   if (!ObservedFunction.isObservedFunction(fn) || timeoutMs === undefined) return;
-  const allowed = longestTimeoutBehindIntegration(timeoutMs, marginMs);
+  const allowed = longestTimeoutBehindIntegration(timeoutMs);
   if (allowed >= API_LIMITS.lambdaMinTimeoutSeconds) fn._fitDefaultTimeout(allowed);
 }
 

@@ -4,7 +4,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
-import { INTEGRATION_MARGIN_MS, INTEGRATION_TIMEOUT_MS, LAMBDA_TIMEOUT } from '../core/limits';
+import { INTEGRATION_TIMEOUT_MS, LAMBDA_TIMEOUT } from '../core/limits';
 
 /**
  * API Gateway's and Lambda's limits that the timeout rule is made of.
@@ -26,13 +26,12 @@ export const API_LIMITS = {
 /**
  * The library's stage defaults, shared by both API constructs: a rate of a tenth of the account's
  * regional 10,000 requests per second, a burst of half of Lambda's default 1,000 concurrent
- * executions, a month of access logs, and a function timeout that ends 1 s before the integration's.
+ * executions, and a month of access logs.
  */
 export const API_DEFAULTS = {
   throttlingRateLimit: 1000,
   throttlingBurstLimit: 500,
   accessLogRetention: logs.RetentionDays.ONE_MONTH,
-  lambdaTimeoutMarginSeconds: INTEGRATION_MARGIN_MS / 1000,
 };
 
 /** One method (REST) or route (HTTP) of an API, as the synthesized L1 tree describes it. */

@@ -14,6 +14,7 @@ import { ApiRules, CheckedApi, checkIntegrationTimeout, checkNewRoute, installAp
 import { HttpLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, httpRoutes } from './api-routes';
 import { checkInteger, checkRange } from '../core/errors';
+import { INTEGRATION_MARGIN_MS } from '../core/limits';
 import { invokeTargetOf } from '../core/invoke-target';
 import { createLogGroup } from '../core/log-groups';
 import { brand, hasBrand } from '../core/tree-state';
@@ -108,7 +109,7 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
    * How long before the integration timeout a function's timeout must end (the integration
    * timeout also counts the invoke and a cold start's initialization).
    */
-  public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.seconds(API_DEFAULTS.lambdaTimeoutMarginSeconds);
+  public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.millis(INTEGRATION_MARGIN_MS);
 
   /**
    * Whether `x` is an ObservedHttpApi, made by any copy of this library loaded in the app (`instanceof`
@@ -164,7 +165,6 @@ export class ObservedHttpApi extends apigwv2.HttpApi {
       rules: () => this.rules(),
       routes: index => httpRoutes(this, index),
       allowUnauthenticatedAccess: allowUnauthenticatedAccess === true,
-      marginMs: ObservedHttpApi.LAMBDA_TIMEOUT_MARGIN.toMilliseconds(),
     };
     const largestIntegrationMs = installApiChecks(this.checks);
     if (allowUnauthenticatedAccess === true) {

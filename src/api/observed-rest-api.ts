@@ -15,6 +15,7 @@ import { defaultApiName } from './api-naming';
 import { RestLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, restRoutes } from './api-routes';
 import { checkInteger, checkRange } from '../core/errors';
+import { INTEGRATION_MARGIN_MS } from '../core/limits';
 import { invokeTargetOf } from '../core/invoke-target';
 import { brand, hasBrand } from '../core/tree-state';
 
@@ -124,7 +125,7 @@ export class ObservedRestApi extends apigateway.RestApi {
    * function's initialization. One second covers both for typical runtimes and is the smallest
    * step of a function timeout (whole seconds).
    */
-  public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.seconds(API_DEFAULTS.lambdaTimeoutMarginSeconds);
+  public static readonly LAMBDA_TIMEOUT_MARGIN = Duration.millis(INTEGRATION_MARGIN_MS);
 
   /**
    * Whether `x` is an ObservedRestApi, made by any copy of this library loaded in the app (`instanceof`
@@ -201,7 +202,6 @@ export class ObservedRestApi extends apigateway.RestApi {
       rules: () => this.rules(),
       routes: index => restRoutes(this, index),
       allowUnauthenticatedAccess: allowUnauthenticatedAccess === true,
-      marginMs: ObservedRestApi.LAMBDA_TIMEOUT_MARGIN.toMilliseconds(),
     };
     const largestIntegrationMs = installApiChecks(this.checks);
     this.acknowledgeDefaults(props);

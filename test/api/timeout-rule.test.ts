@@ -274,9 +274,12 @@ describe('HTTP: a Lambda function must end 1 second before the integration timeo
 });
 
 describe('one limit: the construct refuses exactly what the rule pack reports', () => {
+  // the refused timeouts of 1-30 s: all (no Lambda timeout fits 1.5 s with the margin), 5-30 s,
+  // 10-30 s (10.5 s leaves at most 9 s), 29-30 s
   test.each([
-    [1_500], [5_000], [10_500], [29_000],
-  ])('REST integration timeout %i ms, function timeouts 1-30 s', integrationMs => {
+    [1_500, 30], [5_000, 26], [10_500, 21], [29_000, 2],
+  ])('REST integration timeout %i ms, function timeouts 1-30 s: %i refused and reported', (integrationMs, expectedRefused) => {
+    let refusedCount = 0;
     for (let timeout = 1; timeout <= 30; timeout++) {
       const plain = testStack();
       const fn = new lambda.Function(plain, 'Fn', { ...MINIMAL, timeout: seconds(timeout) });
@@ -293,6 +296,8 @@ describe('one limit: the construct refuses exactly what the rule pack reports', 
         refused = /(timeout|integration timeout) is [\d.]+ seconds; allowed is at (most|least)/.test(String(e));
       }
       expect({ timeout, integrationMs, refused }).toEqual({ timeout, integrationMs, refused: reported });
+      if (refused) refusedCount++;
     }
+    expect(refusedCount).toBe(expectedRefused);
   });
 });
