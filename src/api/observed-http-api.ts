@@ -14,8 +14,8 @@ import { ApiRules, CheckedApi, checkIntegrationTimeout, checkNewRoute, installAp
 import { HttpLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, httpRoutes } from './api-routes';
 import { checkInteger, checkRange } from '../core/errors';
-import { INTEGRATION_MARGIN_MS } from '../core/limits';
 import { invokeTargetOf } from '../core/invoke-target';
+import { INTEGRATION_MARGIN_MS } from '../core/limits';
 import { createLogGroup } from '../core/log-groups';
 import { brand, hasBrand } from '../core/tree-state';
 

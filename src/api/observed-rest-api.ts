@@ -15,8 +15,8 @@ import { defaultApiName } from './api-naming';
 import { RestLambdaRouteOptions } from './api-route-options';
 import { API_DEFAULTS, API_LIMITS, FunctionIndex, restRoutes } from './api-routes';
 import { checkInteger, checkRange } from '../core/errors';
-import { INTEGRATION_MARGIN_MS } from '../core/limits';
 import { invokeTargetOf } from '../core/invoke-target';
+import { INTEGRATION_MARGIN_MS } from '../core/limits';
 import { brand, hasBrand } from '../core/tree-state';
 
 /**
