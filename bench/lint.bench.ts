@@ -74,8 +74,10 @@ const SHAPES: ((stack: Stack, i: number, last: { queue?: sqs.Queue }) => void)[]
     last.queue = queue;
   },
   (stack, i) => {
-    const table = new dynamodb.Table(stack, `Orders${i}`, { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
-    const projection = new dynamodb.Table(stack, `Projection${i}`, { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    // careful: on-demand; careless: aws-cdk-lib's default, provisioned at 5 and 5 (FixedTableCapacity)
+    const billingMode = careless ? undefined : dynamodb.BillingMode.PAY_PER_REQUEST;
+    const table = new dynamodb.Table(stack, `Orders${i}`, { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE, billingMode });
+    const projection = new dynamodb.Table(stack, `Projection${i}`, { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, billingMode });
     const failures = new sqs.Queue(stack, `StreamFailures${i}`);
     const processor = fn(stack, `Projector${i}`, 30);
     processor.addEventSource(new DynamoEventSource(table, {

@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { AppIndex, relation } from '../app-index';
+import { AppIndex, memo, relation } from '../app-index';
 import { DYNAMODB_READ_ACTIONS, DYNAMODB_WRITE_ACTIONS } from '../dynamodb-actions';
 import { RuleResult } from '../engine';
-import { grantsOn } from '../iam';
+import { coveredAction, grantsOn, Statement } from '../iam';
 import { apiIntegrationsOf } from '../index/apis';
 import { bucketNotificationsOf } from '../index/buckets';
 import { eventSourcesOf } from '../index/event-sources';
@@ -134,25 +134,60 @@ function resourceIdRest(id: ReturnType<typeof partsIn>, table: CfnResource, tabl
   return undefined;
 }
 
+/** A role whose use follows outside traffic, with its statements about DynamoDB item actions. */
+interface Driver {
+  /** For messages: `function <path> (invoked by ...)`, `API Gateway (role <path>)`. */
+  readonly label: string;
+  readonly statements: readonly Statement[];
+}
+
 /**
- * Who may read or write `table` at the rate of outside traffic: functions with an event source
- * mapping, an API integration, an SNS subscription or S3 notifications, and roles that API
- * Gateway assumes (service integrations), each with a grant of an item action on the table.
+ * Who may read or write DynamoDB items at the rate of outside traffic, once per app: functions
+ * with an event source mapping, an EventBridge event pattern, an API integration, an SNS
+ * subscription or S3 notifications, and roles that API Gateway assumes (service integrations),
+ * each with the statements of its role that name an item action (Allow and Deny).
  */
-function trafficDrivers(index: AppIndex, table: CfnResource): string[] {
-  const literal = literalArn(table);
-  const granted = (role: CfnResource | undefined) =>
-    role !== undefined && grantsOn(roleStatements(index, role), DATA_ACTIONS, table, literal).length > 0;
-  const out: string[] = [];
+const trafficDriversOfApp = memo((index: AppIndex, _: void): Driver[] => {
+  const out: Driver[] = [];
+  const add = (role: CfnResource | undefined, label: string) => {
+    const statements = role ? roleStatements(index, role).filter(st => coveredAction(st, DATA_ACTIONS) !== undefined) : [];
+    if (statements.length > 0) out.push({ label, statements });
+  };
   for (const fn of index.ofType(T.function)) {
-    if (index.isCdkInternal(fn) || !granted(roleOf(index, fn))) continue;
-    const fedBy = invokedBy(index, fn);
-    if (fedBy) out.push(`function ${index.name(fn)} (invoked by ${fedBy})`);
+    const fedBy = index.isCdkInternal(fn) ? undefined : invokedBy(index, fn);
+    if (fedBy) add(roleOf(index, fn), `function ${index.name(fn)} (invoked by ${fedBy})`);
   }
   for (const role of index.ofType(T.role)) {
-    if (assumedByApiGateway(role) && granted(role)) out.push(`API Gateway (role ${index.name(role)})`);
+    if (assumedByApiGateway(role)) add(role, `API Gateway (role ${index.name(role)})`);
   }
   return out;
+});
+
+/**
+ * The traffic drivers that may concern each table, once per app, as `matchResource` can match
+ * them: those with a statement resource that starts with a reference to the table, and (under
+ * `undefined`) those with `*` or a literal ARN, which may cover any table. `grantsOn` judges them.
+ */
+const candidatesByTable = memo((index: AppIndex, _: void): Map<CfnResource | undefined, Driver[]> => {
+  const out = new Map<CfnResource | undefined, Driver[]>();
+  for (const driver of trafficDriversOfApp(index)) {
+    const keys = new Set<CfnResource | undefined>();
+    for (const [first, ...rest] of driver.statements.flatMap(st => st.resources)) {
+      if (isRef(first)) keys.add(first.resource);
+      else if (rest.length === 0 && typeof first === 'string' && (first === '*' || first.startsWith('arn:'))) keys.add(undefined);
+    }
+    for (const key of keys) out.set(key, [...(out.get(key) ?? []), driver]);
+  }
+  return out;
+});
+
+/** The traffic drivers of the app (see above) allowed an item action on `table`. */
+function trafficDrivers(index: AppIndex, table: CfnResource): string[] {
+  const literal = literalArn(table);
+  const candidates = candidatesByTable(index);
+  return [...new Set([...candidates.get(table) ?? [], ...candidates.get(undefined) ?? []])]
+    .filter(d => grantsOn(d.statements, DATA_ACTIONS, table, literal).length > 0)
+    .map(d => d.label);
 }
 
 /** The EventBridge rules with an event pattern that invoke a function (scheduled rules are left out: their rate is fixed). */
