@@ -62,7 +62,8 @@ export function FixedTableCapacity(node: CfnResource, index: AppIndex): RuleResu
   }];
 }
 
-function dimension(c: Capacity): string {
+/** The key of a capacity: which index (none for the table) and which kind. */
+function dimension(c: Pick<Capacity, 'index' | 'kind'>): string {
   return `${c.index ?? ''}|${c.kind}`;
 }
 
@@ -117,8 +118,9 @@ function scaledDimensions(index: AppIndex, table: CfnResource): Set<string> {
     const rest = resourceIdRest(id, table, tableName);
     if (rest === undefined) continue;
     const indexName = /^\/index\/(.+)$/.exec(rest)?.[1];
-    if (m[1] === 'table' && rest === '') out.add(`|${m[2]}`);
-    if (m[1] === 'index' && indexName) out.add(`${indexName}|${m[2]}`);
+    const kind = m[2] as Capacity['kind'];
+    if (m[1] === 'table' && rest === '') out.add(dimension({ kind }));
+    if (m[1] === 'index' && indexName) out.add(dimension({ index: indexName, kind }));
   }
   return out;
 }
